@@ -1,0 +1,104 @@
+"""Country names and codes -> ISO 3166-1 alpha-3.
+
+Codes and official names come from ``pycountry``.  Spellings particular to a source (the IMF's
+"Kazakhstan, Rep. of", the seed article's "Kirgistan") live in ``country_names.json`` files beside
+each raw source, plus ``data/raw/common_country_variants.json``; nothing is hard-coded in ``if`` chains.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from functools import lru_cache
+
+import pycountry
+
+from tradeviz import paths
+
+CHINA = "CHN"
+FIVE: tuple[str, ...] = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
+"""The five Central Asian states, independent since the end of 1991 (none reports before 1992)."""
+GROUP = "CA5"
+"""tradeviz's code for the five taken together (not ISO 3166)."""
+WORLD = "WLD"
+"""The world aggregate (World Bank code; ISO 3166 has none)."""
+FIRST_YEAR_AS_STATES = 1992
+"""The USSR dissolved in December 1991: the five exist as reporters and partners from 1992 on."""
+GROUP_ALIASES = ("all", "ca5", "central asia", "central asia (5)", "the five")
+
+
+class UnknownCountryError(ValueError):
+    """A name or code that does not resolve to one of the allowed countries."""
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return " ".join(text.replace(".", " ").replace(",", " , ").split()).casefold()
+
+
+@lru_cache(maxsize=None)
+def _source_variants() -> dict[str, str]:
+    """All source-specific spellings from the mapping files under ``data/raw``."""
+    raw = paths.raw_dir()
+    files = sorted(raw.glob("*/country_names.json")) + [raw / "common_country_variants.json"]
+    variants: dict[str, str] = {}
+    for path in files:
+        if not path.exists():
+            continue
+        for name, code in json.loads(path.read_text(encoding="utf-8")).items():
+            if not name.startswith("_"):
+                variants[_norm(name)] = code
+    return variants
+
+
+def _pycountry_names(code: str) -> list[str]:
+    country = pycountry.countries.get(alpha_3=code)
+    names = [country.alpha_3, country.alpha_2, country.name]
+    names += [getattr(country, attr) for attr in ("official_name", "common_name") if hasattr(country, attr)]
+    return names
+
+
+def name(code: str) -> str:
+    """English short name of an ISO3 code (pycountry), or the label of WLD/CA5."""
+    if code == GROUP:
+        return "Central Asia (5)"
+    if code == WORLD:
+        return "World"
+    return pycountry.countries.get(alpha_3=code).name
+
+
+def choices(allowed: tuple[str, ...] = FIVE) -> str:
+    return ", ".join(f"{c} ({name(c)})" for c in allowed)
+
+
+def resolve(value: str, allowed: tuple[str, ...] = FIVE, allow_group: bool = False) -> str:
+    """Return the ISO3 code for ``value`` (ISO3, ISO2, English name or a known variant).
+
+    ``allow_group=True`` also accepts "all"/"CA5" for the five together and returns ``"CA5"``.
+    Anything else raises :class:`UnknownCountryError` listing the valid choices.
+    """
+    key = _norm(value)
+    if allow_group and (key in GROUP_ALIASES or _source_variants().get(key) == GROUP):
+        return GROUP
+    table = {_norm(n): code for code in allowed for n in _pycountry_names(code)}
+    table.update({k: v for k, v in _source_variants().items() if v in allowed})
+    if key in table:
+        return table[key]
+    extra = " or 'all' for the five together" if allow_group else ""
+    raise UnknownCountryError(
+        f"Unknown country {value!r}. Valid choices: {choices(allowed)}{extra}. "
+        "Names, ISO2/ISO3 codes and common variants (e.g. 'Kyrgyz Republic') are accepted."
+    )
+
+
+def resolve_source_label(label: str, mapping_file) -> str:
+    """Map a label as written in one raw source to its code via that source's mapping file.
+
+    Used by the build: a label missing from the mapping is an error naming the file to extend.
+    """
+    mapping = json.loads(mapping_file.read_text(encoding="utf-8"))
+    if label not in mapping:
+        raise UnknownCountryError(
+            f"{mapping_file}: no code for the source's label {label!r}; add it to this mapping file."
+        )
+    return mapping[label]
