@@ -1,0 +1,38 @@
+# Two commands on a fresh clone: `make reports` and `make test`. Both create and reuse .venv/.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+JOBS ?= $(shell $(PYTHON) -c "import os; print(len(os.sched_getaffinity(0)))" 2>/dev/null || echo 2)
+
+.PHONY: reports test data venv refresh-notebooks bench clean
+
+reports: data  ## set up, build and validate the data, render every report into reports/
+	$(BIN)/tradeviz render --jobs $(JOBS)
+
+test: venv  ## set up and run the whole test suite (unit, data, nbval, browser)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env -p no:cacheprovider notebooks
+
+data: venv  ## derive the curated tables from data/raw and validate them
+	$(BIN)/tradeviz data build
+	$(BIN)/tradeviz data validate
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 'tradeviz needs Python 3.11 or newer; run make with PYTHON=python3.11 (or newer)')"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+refresh-notebooks: venv  ## re-execute notebooks/ in place after an intended change (byte-stable)
+	$(BIN)/tradeviz notebooks refresh
+
+bench: venv  ## benchmark scripts (print ratios against baselines measured in the same run)
+	$(BIN)/python benchmarks/bench_metrics.py
+	$(BIN)/python benchmarks/bench_render.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,124 @@
+"""The ``tradeviz`` command line: ``data build|validate|snapshot``, ``growth``, ``render``.
+
+Exit codes: 0 success, 1 a failure while working (bad data, a failing report), 2 bad input
+(unknown country, impossible year, bad option).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def _data_build(args) -> int:
+    from tradeviz import build
+
+    tables = build.build_all()
+    for path in build.write_all(tables):
+        rows = f" ({len(tables[path.stem])} rows)" if path.stem in tables else ""
+        print(f"wrote {path}{rows}")
+    return 0
+
+
+def _data_validate(args) -> int:
+    from tradeviz import validate
+
+    problems = validate.validate_all()
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_FAILURE
+    print("data OK: raw checksums match, the Data Package is valid, curated tables equal a fresh build.")
+    return 0
+
+
+def _data_snapshot(args) -> int:
+    from tradeviz import provenance
+
+    record = provenance.snapshot(Path(args.folder))
+    print(f"recorded {len(record['files'])} file checksum(s) in {Path(args.folder) / provenance.RECORD}")
+    return 0
+
+
+def _growth(args) -> int:
+    from tradeviz import countries, data, metrics
+
+    partner = countries.resolve(args.partner, allow_group=True)
+    trade = data.load_trade()
+    cpi = data.load_cpi() if args.real else None
+    result = metrics.growth_summary(trade, partner, args.start, args.end, side=args.side,
+                                    real=args.real, cpi=cpi, base_year=args.base_year)
+    if args.json:
+        print(json.dumps(result, indent=2, sort_keys=True, default=str))
+    else:
+        print(metrics.format_growth(result))
+    return 0
+
+
+def _render(args) -> int:
+    from tradeviz import render
+
+    summary = render.render_reports(only=args.only, partner=args.partner, jobs=args.jobs,
+                                    out=Path(args.out) if args.out else None, progress=not args.quiet)
+    print(summary.describe())
+    return EXIT_FAILURE if summary.failures else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="tradeviz", description=__doc__.splitlines()[0])
+    verbs = top.add_subparsers(dest="command", required=True)
+
+    data = verbs.add_parser("data", help="build and validate the curated tables")
+    data_verbs = data.add_subparsers(dest="data_command", required=True)
+    data_verbs.add_parser("build", help="derive every curated table from data/raw").set_defaults(func=_data_build)
+    data_verbs.add_parser("validate", help="check raw checksums, the Data Package schema and build freshness"
+                          ).set_defaults(func=_data_validate)
+    snap = data_verbs.add_parser("snapshot", help="record checksums of the files in a raw folder")
+    snap.add_argument("folder", help="folder under data/raw holding a provenance.json")
+    snap.set_defaults(func=_data_snapshot)
+
+    growth = verbs.add_parser("growth", help="growth multiple and CAGR of trade between two years")
+    growth.add_argument("partner", help="country (name, ISO2/ISO3, variant) or 'all' for the five together")
+    growth.add_argument("start", type=int, help="start year")
+    growth.add_argument("end", type=int, help="end year")
+    growth.add_argument("--real", action="store_true", help="deflate with US CPI-U to constant dollars")
+    growth.add_argument("--base-year", type=int, default=None, help="base year of the constant dollars (default: END)")
+    growth.add_argument("--side", choices=["china", "partner"], default="china",
+                        help="whose reports: China's (default) or the partner's own (mirror)")
+    growth.add_argument("--json", action="store_true", help="machine-readable output")
+    growth.set_defaults(func=_growth)
+
+    render = verbs.add_parser("render", help="render the notebooks listed in reports.yaml into reports/")
+    render.add_argument("--only", help="render only the report(s) of this notebook or name")
+    render.add_argument("--partner", help="render only the reports for this partner")
+    render.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: available cores)")
+    render.add_argument("--out", help="output folder (default: reports/)")
+    render.add_argument("--quiet", action="store_true", help="no progress bar")
+    render.set_defaults(func=_render)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tradeviz.build import BuildError
+    from tradeviz.countries import UnknownCountryError
+    from tradeviz.data import DataError
+    from tradeviz.provenance import ProvenanceError
+
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (DataError, BuildError, ProvenanceError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except (UnknownCountryError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+if __name__ == "__main__":
+    sys.exit(main())

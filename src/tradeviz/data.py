@@ -1,0 +1,195 @@
+"""Loaders: curated tables as typed pandas DataFrames, checked against ``data/datapackage.json``.
+
+The Data Package descriptor is the one place where each table's fields, types, units and keys are
+written; the loaders read their column types from it.  Loading stops with a :class:`DataError`
+naming the file, the row and the column on a missing column, a value that does not parse, an
+empty required value, a duplicate key or an unknown source id — never a silent NaN.  The full
+validation (every constraint and foreign key) is ``tradeviz data validate``, with ``frictionless``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from tradeviz import paths
+
+BOOLEAN = {"true": True, "false": False}
+
+
+class DataError(ValueError):
+    """A curated file that does not match its schema."""
+
+
+@lru_cache(maxsize=8)
+def _read_descriptor(path: Path, mtime_ns: int) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{path}: not found. Run `tradeviz data build` (or `make data`).") from None
+
+
+def _descriptor(path: Path) -> dict:
+    if not path.exists():
+        raise DataError(f"{path}: not found; restore it from git (it describes every curated table).")
+    return _read_descriptor(path, path.stat().st_mtime_ns)
+
+
+def resource(name: str) -> dict:
+    """The Data Package resource called ``name``."""
+    package = _descriptor(paths.datapackage_path())
+    for res in package["resources"]:
+        if res["name"] == name:
+            return res
+    names = ", ".join(r["name"] for r in package["resources"])
+    raise DataError(f"No table {name!r} in {paths.datapackage_path()}. Tables: {names}.")
+
+
+def _convert(column: pd.Series, field: dict, path: Path) -> pd.Series:
+    """Parse one column of strings to the field's type; any value that does not parse is an error."""
+    kind, present = field["type"], column.notna()
+    if kind == "integer":
+        out = pd.to_numeric(column, errors="coerce")
+        bad = present & (out.isna() | (out % 1 != 0))
+        out = out.astype("Int64") if not bad.any() else out
+    elif kind == "number":
+        out = pd.to_numeric(column, errors="coerce").astype("float64")
+        bad = present & out.isna()
+    elif kind == "boolean":
+        out = column.map(BOOLEAN).astype("boolean")
+        bad = present & out.isna()
+    elif kind == "date":
+        out = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce")
+        bad = present & out.isna()
+    else:
+        out, bad = column.astype("string"), present & False
+    if bad.any():
+        row = bad.idxmax()
+        raise DataError(
+            f"{path} row {row + 2}, column {field['name']!r}: {column[row]!r} is not a valid {kind}. "
+            "Fix the value in the raw source and rebuild with `tradeviz data build`."
+        )
+    return out
+
+
+def _check(frame: pd.DataFrame, res: dict, path: Path, known_sources: set[str] | None) -> None:
+    schema = res["schema"]
+    for field in schema["fields"]:
+        col, rules = field["name"], field.get("constraints", {})
+        values = frame[col]
+        problem = None
+        if rules.get("required") and values.isna().any():
+            problem, row = "is empty but required", values.isna().idxmax()
+        elif "minimum" in rules and (values.dropna() < rules["minimum"]).any():
+            row = values[values < rules["minimum"]].index[0]
+            problem = f"= {values[row]} is below the minimum {rules['minimum']}"
+        elif "enum" in rules and not values.dropna().isin(rules["enum"]).all():
+            row = values[values.notna() & ~values.isin(rules["enum"])].index[0]
+            problem = f"= {values[row]!r} is not one of {rules['enum']}"
+        if problem:
+            raise DataError(f"{path} row {row + 2}, column {col!r}: value {problem}.")
+    key = schema.get("primaryKey", [])
+    dupes = frame.duplicated(key, keep="first") if key else pd.Series(False, index=frame.index)
+    if dupes.any():
+        row = dupes.idxmax()
+        values = ", ".join(f"{k}={frame.at[row, k]}" for k in key)
+        raise DataError(f"{path} row {row + 2}: duplicate key ({values}); each ({', '.join(key)}) must appear once.")
+    if known_sources is not None and "source_id" in frame:
+        unknown = ~frame["source_id"].isin(known_sources)
+        if unknown.any():
+            row = unknown.idxmax()
+            raise DataError(
+                f"{path} row {row + 2}, column 'source_id': unknown source {frame.at[row, 'source_id']!r}; "
+                "every source id must be in the sources table (add a provenance.json record to its raw folder)."
+            )
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """Any curated table by name, typed from the Data Package schema and checked."""
+    res = resource(name)
+    path = paths.data_dir() / res["path"]
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except FileNotFoundError:
+        raise DataError(f"{path}: not found. Run `tradeviz data build` to create the curated tables.") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: not a readable CSV ({exc}). Rebuild it with `tradeviz data build`.") from None
+    fields = res["schema"]["fields"]
+    expected = [f["name"] for f in fields]
+    missing = [c for c in expected if c not in raw.columns]
+    if missing:
+        raise DataError(f"{path}: missing column(s) {missing}; expected {expected}. Rebuild with `tradeviz data build`.")
+    frame = pd.DataFrame({f["name"]: _convert(raw[f["name"]], f, path) for f in fields})
+    sources = None if name == "sources" else set(load_table("sources")["source_id"])
+    _check(frame, res, path, sources)
+    return frame
+
+
+def load_trade() -> pd.DataFrame:
+    """IMF DOTS goods trade, one row per (year, reporter, partner, flow); value in million current US$."""
+    frame = load_table("trade")
+    frame["year"] = frame["year"].astype("int64")
+    frame["imf_estimate"] = frame["imf_estimate"].astype(bool)
+    for col in ("reporter", "partner", "flow", "valuation", "source_id"):
+        frame[col] = frame[col].astype(str)
+    return frame
+
+
+def load_published() -> pd.DataFrame:
+    """Totals quoted by officials and the press, with the quoted sentence; value_usd_millions in million US$."""
+    frame = load_table("published")
+    frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
+def load_borders() -> pd.DataFrame:
+    """Land border with China per partner (border_length_km is <NA> where there is none)."""
+    frame = load_table("borders")
+    frame["borders_china"] = frame["borders_china"].astype(bool)
+    return frame
+
+
+def load_bri() -> pd.DataFrame:
+    """Belt and Road cooperation documents; ``date``/``year`` are <NA> where our sources give no date."""
+    return load_table("bri")
+
+
+def load_sources() -> pd.DataFrame:
+    return load_table("sources")
+
+
+def load_countries() -> pd.DataFrame:
+    return load_table("countries")
+
+
+def load_context() -> pd.DataFrame:
+    return load_table("context")
+
+
+def _indicator(indicator: str, column: str) -> pd.DataFrame:
+    context = load_context()
+    rows = context[context["indicator"] == indicator]
+    out = rows[["country", "year", "value", "source_id"]].rename(columns={"value": column})
+    out["year"] = out["year"].astype("int64")
+    return out.reset_index(drop=True)
+
+
+def load_gdp() -> pd.DataFrame:
+    """GDP per country-year in current US$ (not millions): columns country, year, gdp_usd, source_id."""
+    return _indicator("gdp_current_usd", "gdp_usd")
+
+
+def load_population() -> pd.DataFrame:
+    """Population per country-year (persons): columns country, year, population, source_id."""
+    frame = _indicator("population", "population")
+    return frame
+
+
+def load_cpi() -> pd.DataFrame:
+    """US CPI-U annual averages (1982-84=100): columns year, cpi, source_id."""
+    frame = _indicator("us_cpi_u_annual_average", "cpi")
+    return frame.drop(columns="country")
+
