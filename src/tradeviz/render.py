@@ -1,0 +1,512 @@
+"""Render the report notebooks to standalone HTML: the machinery behind ``tradeviz render``.
+
+``reports.yaml`` lists the notebooks and their parameter sets (a fan-out in the style of cal-itp
+``data-analyses/portfolio``).  Each report is executed with papermill in a kernel started from this
+interpreter, then written to the output directory as ``<name>.ipynb`` (executed notebook) and
+``<name>.html`` (no code cells), where ``<name>`` is the notebook name followed by the parameter
+values: ``overview``, ``country_profile-KGZ-1992-2020``.  ``index.html`` links them all.  Cells
+tagged ``remove-cell`` (or outputs of cells tagged ``remove-output``) are left out of the HTML.
+
+Every file is written under a temporary name and renamed, so a failing report leaves the previous
+good version in place; its executed notebook goes to ``<name>.failed.ipynb`` for debugging.
+Outputs are byte-for-byte reproducible: timings and random cell ids are normalised away.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import json
+import os
+import re
+import secrets
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import yaml
+from tqdm import tqdm
+
+from tradeviz import countries, paths
+from tradeviz.io import atomic_write_bytes
+
+KERNEL_NAME = "python3"
+CELL_TIMEOUT = 600
+"""Seconds a single cell may run before the report counts as failed."""
+REMOVE_CELL_TAGS = ("remove-cell", "remove_cell")
+REMOVE_OUTPUT_TAGS = ("remove-output", "remove_output")
+_TIMING_KEYS = ("start_time", "end_time", "duration")
+_INJECTED_TAG = "injected-parameters"
+_ERROR_TAG = "papermill-error-cell-tag"
+
+# nbconvert's "lab" page plus a link back to the index, minus the scripts it loads from CDNs
+# (require.js, MathJax): the pages must work offline and show no console errors.  Plain "$"
+# then stays a dollar sign, not maths.
+_TEMPLATE_NAME = "tradeviz-report.html.j2"
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}<link rel="icon" href="data:,">{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block body_header -%}{{ super() }}
+<nav style="margin: 1rem 0 0 1.5rem; font-family: system-ui, sans-serif;">
+<a href="index.html">&larr; All reports</a></nav>
+{%- endblock body_header -%}
+"""
+
+
+class RenderConfigError(ValueError):
+    """``reports.yaml`` is malformed or names a notebook that does not exist."""
+
+
+class UnknownReportError(ValueError):
+    """``--only`` names no report, or the selection is empty; the message lists the valid names."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """One notebook with one parameter set."""
+
+    notebook: str
+    source: Path
+    parameters: dict[str, Any]
+    title: str
+
+    @property
+    def name(self) -> str:
+        return "-".join([self.notebook, *(_slug(v) for v in self.parameters.values())])
+
+    @property
+    def partner(self) -> str | None:
+        return self.parameters.get("partner")
+
+    @property
+    def html_name(self) -> str:
+        return f"{self.name}.html"
+
+    @property
+    def ipynb_name(self) -> str:
+        return f"{self.name}.ipynb"
+
+    @property
+    def failed_name(self) -> str:
+        return f"{self.name}.failed.ipynb"
+
+
+@dataclass(frozen=True)
+class RenderConfig:
+    title: str
+    notebook_dir: Path
+    reports: tuple[Report, ...]
+
+
+@dataclass(frozen=True)
+class Failure:
+    name: str
+    error: str
+    notebook: Path | None
+    """The executed notebook showing the error (``<name>.failed.ipynb``), if execution got that far."""
+
+
+@dataclass
+class RenderSummary:
+    out: Path
+    index: Path
+    succeeded: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def describe(self) -> str:
+        """A few lines for the terminal: counts, then one line per failure."""
+        lines = [f"{len(self.succeeded)} report(s) rendered, {len(self.failures)} failed -> {self.index}"]
+        for failure in self.failures:
+            where = f" (see {failure.notebook})" if failure.notebook else ""
+            lines.append(f"  FAILED {failure.name}: {failure.error}{where}")
+        return "\n".join(lines)
+
+
+def _slug(value: Any) -> str:
+    return re.sub(r"[^A-Za-z0-9._]+", "_", str(value)).strip("_") or "_"
+
+
+def _fail(path: Path, message: str) -> RenderConfigError:
+    return RenderConfigError(f"{path}: {message}")
+
+
+def _make_reports(entry: Any, notebook_dir: Path, path: Path) -> list[Report]:
+    if not isinstance(entry, dict) or not isinstance(entry.get("notebook"), str):
+        raise _fail(path, f"each entry of 'reports' needs a 'notebook' name, got {entry!r}")
+    notebook = entry["notebook"]
+    parameter_sets = entry.get("parameters") or [{}]
+    if not isinstance(parameter_sets, list) or not all(isinstance(p, dict) for p in parameter_sets):
+        raise _fail(path, f"{notebook}: 'parameters' must be a list of mappings")
+    template = entry.get("title", notebook.replace("_", " ").capitalize())
+    reports = []
+    for params in parameter_sets:
+        params, extra = dict(params), {}
+        if "partner" in params:
+            try:
+                params["partner"] = countries.resolve(str(params["partner"]))
+            except countries.UnknownCountryError as exc:
+                raise _fail(path, f"{notebook}: {exc}") from None
+            extra["partner_name"] = countries.name(params["partner"])
+        try:
+            title = template.format(**params, **extra)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise _fail(path, f"{notebook}: title {template!r} cannot be filled from {params}: {exc!r}") from None
+        reports.append(Report(notebook, notebook_dir / f"{notebook}.ipynb", params, title))
+    return reports
+
+
+def load_config(path: Path | None = None, notebook_dir: Path | None = None) -> RenderConfig:
+    """Read ``reports.yaml`` (default ``paths.RENDER_CONFIG``).
+
+    The notebooks are looked up in ``notebook_dir``, else in the config's ``notebook_dir`` key
+    (relative to the config file), else in ``paths.NOTEBOOKS_DIR``.
+    """
+    path = Path(path or paths.RENDER_CONFIG)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise _fail(path, f"cannot read the render config: {exc}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("reports"), list):
+        raise _fail(path, "expected a mapping with a 'reports' list")
+    if notebook_dir is None:
+        notebook_dir = path.parent / raw["notebook_dir"] if "notebook_dir" in raw else paths.NOTEBOOKS_DIR
+    notebook_dir = Path(notebook_dir).resolve()
+    reports = [r for entry in raw["reports"] for r in _make_reports(entry, notebook_dir, path)]
+    names = [r.name for r in reports]
+    if duplicates := sorted({n for n in names if names.count(n) > 1}):
+        raise _fail(path, f"several reports would be written as {', '.join(duplicates)}")
+    return RenderConfig(str(raw.get("title", "Reports")), notebook_dir, tuple(reports))
+
+
+def select_reports(config: RenderConfig, only: str | None = None, partner: str | None = None) -> list[Report]:
+    """The reports of ``config`` named by ``only`` (notebook or report name) and/or for ``partner``.
+
+    Raises :class:`UnknownReportError` or :class:`countries.UnknownCountryError`, both listing
+    the valid choices.
+    """
+    reports = list(config.reports)
+    if only is not None:
+        valid = list(dict.fromkeys([r.notebook for r in reports] + [r.name for r in reports]))
+        if only not in valid:
+            raise UnknownReportError(f"Unknown report {only!r}. Valid names: {', '.join(valid)}.")
+        reports = [r for r in reports if only in (r.notebook, r.name)]
+    if partner is not None:
+        code = countries.resolve(partner)
+        reports = [r for r in reports if r.partner == code]
+    if not reports:
+        raise UnknownReportError(
+            f"No report matches only={only!r} and partner={partner!r}. "
+            f"Reports: {', '.join(r.name for r in config.reports)}."
+        )
+    return reports
+
+
+def list_reports(
+    *,
+    only: str | None = None,
+    partner: str | None = None,
+    config: Path | None = None,
+    notebook_dir: Path | None = None,
+) -> list[Report]:
+    """The reports ``render_reports`` would render with these arguments (for ``--dry-run``)."""
+    return select_reports(load_config(config, notebook_dir), only=only, partner=partner)
+
+
+def default_jobs() -> int:
+    """Number of cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def render_reports(
+    *,
+    only: str | None = None,
+    partner: str | None = None,
+    jobs: int | None = None,
+    out: Path | None = None,
+    config: Path | None = None,
+    notebook_dir: Path | None = None,
+    progress: bool = True,
+) -> RenderSummary:
+    """Execute and export the selected reports in parallel, then write ``index.html``.
+
+    Everything is validated before the first kernel starts.  A failing report does not stop
+    the others; failures are returned in the summary (the CLI turns them into exit code 1).
+    """
+    cfg = load_config(config, notebook_dir)
+    selected = select_reports(cfg, only=only, partner=partner)
+    if missing := sorted({str(r.source) for r in selected if not r.source.is_file()}):
+        raise RenderConfigError(f"notebook(s) not found: {', '.join(missing)}")
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    out = Path(out or paths.REPORTS_DIR).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+
+    if _MP_CONTEXT.get_start_method() == "fork":
+        _init_worker()  # once here instead of once per worker: forked workers inherit it all
+    outcomes: dict[str, Failure | None] = {}
+    with ProcessPoolExecutor(min(jobs, len(selected)), _MP_CONTEXT, initializer=_init_worker) as pool:
+        # Workers are forked at the first submit: before tqdm starts its monitor thread.
+        futures = {pool.submit(_render_one, report, out): report for report in selected}
+        bar = tqdm(total=len(selected), desc="render", unit="report", disable=not progress, file=sys.stderr)
+        for future in as_completed(futures):
+            report = futures[future]
+            try:
+                outcomes[report.name] = future.result()
+            except Exception as exc:  # the worker died, e.g. killed for memory
+                outcomes[report.name] = Failure(report.name, _one_line(exc), None)
+            bar.set_postfix_str(report.name, refresh=False)
+            bar.update()
+        bar.close()
+
+    index = write_index(cfg, out)
+    return RenderSummary(
+        out=out,
+        index=index,
+        succeeded=[r.name for r in selected if outcomes[r.name] is None],
+        failures=[outcomes[r.name] for r in selected if outcomes[r.name] is not None],
+    )
+
+
+# --- worker side ---------------------------------------------------------------------------
+
+# fork (Linux): workers inherit the parent's imports, and unlike spawn it does not re-run the
+# caller's __main__, so scripts calling render_reports need no ``if __name__ == "__main__"`` guard.
+_MP_CONTEXT = get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+_exporter = None
+
+
+def _init_worker() -> None:
+    """Pay the fixed costs once per process: imports and the compiled HTML template."""
+    global _exporter
+    if _exporter is not None:
+        return
+    import nbformat
+    import papermill  # noqa: F401
+
+    _exporter = _html_exporter()
+    _exporter.from_notebook_node(nbformat.v4.new_notebook())
+    kernel_manager_class()
+
+
+def _html_exporter():
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file=_TEMPLATE_NAME,
+        extra_loaders=[DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=REMOVE_CELL_TAGS, remove_all_outputs_tags=REMOVE_OUTPUT_TAGS),
+        enabled=True,
+    )
+    return exporter
+
+
+@functools.cache
+def kernel_manager_class():
+    """A kernel manager that always runs ``sys.executable -m ipykernel_launcher``.
+
+    Kernel specs registered anywhere (user directory, ``JUPYTER_PATH``) are ignored, so the
+    reports run in tradeviz's own environment.
+    """
+    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    # MPLBACKEND: a value inherited from the shell (e.g. Agg in CI) would hide every figure.
+    spec = KernelSpec(
+        resource_dir=RESOURCES,
+        name=KERNEL_NAME,
+        env={"MPLBACKEND": "module://matplotlib_inline.backend_inline"},
+        # jupyter_client interrupts the kernel before any shutdown; by signal, the kernel logs an error
+        interrupt_mode="message",
+        **get_kernel_dict(),
+    )
+
+    class InterpreterKernelManager(AsyncKernelManager):
+        @property
+        def kernel_spec(self):
+            return spec
+
+        # Unix sockets: local only, and ipykernel does not warn about unencrypted TCP.  Each
+        # kernel needs its own socket prefix, else concurrent kernels pick the same files.
+        @default("transport")
+        def _default_transport(self):
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self):
+            return os.path.join(tempfile.gettempdir(), f"tradeviz-kernel-{secrets.token_hex(8)}")
+
+    return InterpreterKernelManager
+
+
+def _render_one(report: Report, out: Path) -> Failure | None:
+    """Execute one report and write its outputs; return the failure, if any."""
+    import nbformat
+    import papermill
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="tradeviz-render-") as scratch:
+            executed = Path(scratch) / report.ipynb_name  # papermill writes here only on error
+            try:
+                nb = papermill.execute_notebook(
+                    report.source,
+                    executed,
+                    parameters=report.parameters,
+                    kernel_name=KERNEL_NAME,
+                    kernel_manager_class=kernel_manager_class(),
+                    progress_bar=False,
+                    request_save_on_cell_execute=False,
+                    execution_timeout=CELL_TIMEOUT,
+                    shutdown_kernel="immediate",  # outputs are all in; a graceful stop only costs time
+                    cwd=report.source.parent,
+                )
+            except papermill.PapermillExecutionError as exc:
+                failed = out / report.failed_name
+                atomic_write_bytes(failed, _notebook_bytes(_normalise(nbformat.read(executed, 4), report)))
+                error = f"{exc.ename}: {' '.join(str(exc.evalue).split())} (cell [{exc.exec_count}])"
+                return Failure(report.name, error, failed)
+        _normalise(nb, report)  # before the export too: the HTML carries the cell ids
+        notebook, page = _notebook_bytes(nb), _html_bytes(nb, report)
+        atomic_write_bytes(out / report.ipynb_name, notebook)
+        atomic_write_bytes(out / report.html_name, page)
+        (out / report.failed_name).unlink(missing_ok=True)
+        return None
+    except Exception as exc:
+        return Failure(report.name, _one_line(exc), None)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _normalise(nb, report: Report):
+    """Drop timings and replace random cell ids so that two renders give identical bytes."""
+    meta = nb.metadata.setdefault("papermill", {})
+    for key in _TIMING_KEYS:
+        meta.pop(key, None)
+    meta["input_path"] = report.source.name
+    meta["output_path"] = report.ipynb_name
+    authored = _source_cell_ids(report.source)
+    digest = hashlib.sha256(json.dumps(report.parameters, sort_keys=True).encode()).hexdigest()[:12]
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)
+        for key in _TIMING_KEYS:
+            cell.metadata.get("papermill", {}).pop(key, None)
+        tags = cell.metadata.get("tags", [])
+        if _INJECTED_TAG in tags:
+            cell.id = f"injected-parameters-{digest}"
+        elif _ERROR_TAG in tags:
+            cell.id = f"papermill-error-{index}"
+        elif cell.get("id") not in authored:  # the source predates cell ids: nbformat made up random ones
+            cell.id = f"cell-{index}"
+    return nb
+
+
+def _source_cell_ids(source: Path) -> frozenset[str]:
+    cells = json.loads(source.read_text(encoding="utf-8")).get("cells", [])
+    return frozenset(c["id"] for c in cells if "id" in c)
+
+
+def _notebook_bytes(nb) -> bytes:
+    import nbformat
+
+    return nbformat.writes(nb).encode("utf-8") + b"\n"
+
+
+def _html_bytes(nb, report: Report) -> bytes:
+    body, _ = _exporter.from_notebook_node(nb, resources={"metadata": {"name": report.title}})
+    return body.encode("utf-8")
+
+
+# --- index ---------------------------------------------------------------------------------
+
+_INDEX_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933;
+       max-width: 46rem; margin: 3rem auto; padding: 0 1.25rem; line-height: 1.5; }
+h1 { font-size: 1.75rem; margin-bottom: .25rem; }
+p.lead { color: #52606d; margin-top: 0; }
+ul { list-style: none; padding: 0; }
+li { padding: .6rem .8rem; border-bottom: 1px solid #e4e7eb; }
+li:hover { background: #f5f7fa; }
+a { color: #0b5cad; text-decoration: none; font-weight: 600; }
+a:hover { text-decoration: underline; }
+.file { color: #7b8794; font-size: .85rem; margin-left: .5rem; }
+.status { font-size: .85rem; margin-left: .5rem; }
+.status a { font-weight: normal; }
+li.failed .status { color: #b42318; }
+li.missing { color: #7b8794; }
+""".strip()
+
+
+def _index_line(report: Report, out: Path) -> str:
+    title = html.escape(report.title)
+    has_html = (out / report.html_name).is_file()
+    label = f'<a href="{html.escape(report.html_name)}">{title}</a>' if has_html else title
+    file_note = f'<span class="file">{html.escape(report.html_name)}</span>' if has_html else ""
+    if (out / report.failed_name).is_file():
+        kept = "; showing the last good version" if has_html else ""
+        status = (
+            f'<span class="status">last render failed{kept} '
+            f'(<a href="{html.escape(report.failed_name)}">failed notebook</a>)</span>'
+        )
+        return f'<li class="failed">{label}{file_note}{status}</li>'
+    if not has_html:
+        return f'<li class="missing">{label}<span class="status">not rendered yet</span></li>'
+    return f"<li>{label}{file_note}</li>"
+
+
+def index_html(config: RenderConfig, out: Path) -> str:
+    """The index page: one line per report in config order, marking failed and missing ones."""
+    title = html.escape(config.title)
+    lines = "\n".join(f"  {_index_line(r, out)}" for r in config.reports)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="icon" href="data:,">
+<style>
+{_INDEX_CSS}
+</style>
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+<p class="lead">{len(config.reports)} reports</p>
+<ul>
+{lines}
+</ul>
+</main>
+</body>
+</html>
+"""
+
+
+def write_index(config: RenderConfig, out: Path) -> Path:
+    """Write ``out/index.html`` atomically and return its path."""
+    path = out / "index.html"
+    atomic_write_bytes(path, index_html(config, out).encode("utf-8"))
+    return path

@@ -1,0 +1,103 @@
+"""The rendered site in headless Chromium: index.html and every report it links.
+
+Renders the real reports (reports.yaml, notebooks/) into a temporary directory once per session,
+then checks each page: no console errors, every <img> decoded, headline figures present.
+Skipped while the real notebooks do not exist, and when Chromium is missing, except under CI
+(``CI`` set), where a missing Chromium is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tradeviz import paths
+from tradeviz.render import load_config, render_reports
+
+CONFIG = paths.RENDER_CONFIG
+HEADLINES: dict[str, tuple[str, ...]] = {"overview": ("50.1 billion", "108.9")}
+"""Report name -> texts its page must show: the headline figures (US$50.1 billion in 2021, ×108.9)."""
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BROKEN_IMAGES = "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 60))"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: the browser test must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def site(chromium, tmp_path_factory) -> Path:
+    """The real reports rendered once; returns the path of index.html."""
+    missing = sorted({str(r.source) for r in load_config(CONFIG).reports if not r.source.is_file()})
+    if missing:
+        pytest.skip(f"the real notebooks are not written yet: {', '.join(missing)}")
+    summary = render_reports(config=CONFIG, out=tmp_path_factory.mktemp("site"), progress=False)
+    assert summary.ok, summary.describe()
+    return summary.index
+
+
+@pytest.fixture(scope="session")
+def browser(chromium, site):
+    """Headless Chromium, started after the render (whose worker processes are forked)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("python package playwright is not installed")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+def visit(browser, path: Path) -> tuple[object, list[str]]:
+    """Open ``path``; return the page and the problems seen (console errors, undecoded images)."""
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url[:80]}"))
+    page.goto(path.as_uri(), wait_until="load")
+    problems += [f"image not decoded: {src}" for src in page.eval_on_selector_all("img", BROKEN_IMAGES)]
+    return page, problems
+
+
+def test_index_and_every_report_display_cleanly(site, browser):
+    index, problems = visit(browser, site)
+    hrefs = index.eval_on_selector_all("a[href$='.html']", "links => links.map(a => a.getAttribute('href'))")
+    index.close()
+    expected = [r.html_name for r in load_config(CONFIG).reports]
+    assert hrefs == expected
+    failures = {"index.html": problems} if problems else {}
+    images = 0
+    for href in hrefs:
+        page, problems = visit(browser, site.parent / href)
+        name = href.removesuffix(".html")
+        text = page.inner_text("body")
+        problems += [f"headline {h!r} not in the page text" for h in HEADLINES.get(name, ()) if h not in text]
+        images += page.locator("img").count()
+        page.close()
+        if problems:
+            failures[href] = problems
+    assert failures == {}, failures
+    assert images > 0, "no report shows a figure"
