@@ -11,8 +11,8 @@ reports: data  ## set up, build and validate the data, render every report into 
 	$(BIN)/tradeviz render --jobs $(JOBS)
 
 test: venv  ## set up and run the whole test suite (unit, data, nbval, browser)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env -p no:cacheprovider notebooks
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env \
+		--nbval-sanitize-with notebooks/sanitize.cfg tests notebooks
 
 data: venv  ## derive the curated tables from data/raw and validate them
 	$(BIN)/tradeviz data build
@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-refresh-notebooks: venv  ## re-execute notebooks/ in place after an intended change (byte-stable)
+refresh-notebooks: venv  ## re-execute notebooks/ in place after an intended change (byte-stable: run twice, git stays clean)
 	$(BIN)/tradeviz notebooks refresh
 
 bench: venv  ## benchmark scripts (print ratios against baselines measured in the same run)

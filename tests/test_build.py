@@ -162,6 +162,7 @@ def test_a_failed_build_leaves_the_previous_tables_in_place(data_copy, monkeypat
 
 
 def test_an_interrupted_write_keeps_the_old_file_and_leaves_no_temporary(data_copy, monkeypatch):
+    """io.atomic_write_*: used for curated tables, notebooks and every rendered report."""
     import os
 
     target = data_copy / "curated" / "trade.csv"

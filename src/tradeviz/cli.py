@@ -70,6 +70,14 @@ def _render(args) -> int:
     return EXIT_FAILURE if summary.failures else 0
 
 
+def _notebooks_refresh(args) -> int:
+    from tradeviz import refresh
+
+    for path in refresh.refresh(args.names or None):
+        print(f"refreshed {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="tradeviz", description=__doc__.splitlines()[0])
     verbs = top.add_subparsers(dest="command", required=True)
@@ -101,6 +109,12 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("--out", help="output folder (default: reports/)")
     render.add_argument("--quiet", action="store_true", help="no progress bar")
     render.set_defaults(func=_render)
+
+    notebooks = verbs.add_parser("notebooks", help="maintain the stored notebook outputs (the nbval reference)")
+    notebook_verbs = notebooks.add_subparsers(dest="notebooks_command", required=True)
+    refresh = notebook_verbs.add_parser("refresh", help="re-execute notebooks/ in place with default parameters")
+    refresh.add_argument("names", nargs="*", help="notebook names (default: all)")
+    refresh.set_defaults(func=_notebooks_refresh)
     return top
 
 

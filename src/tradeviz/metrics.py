@@ -76,7 +76,7 @@ def _check_side(side: str) -> str:
     return side
 
 
-def _check_years(available: pd.Series, label: str, *years: int) -> None:
+def check_years(available: pd.Series, label: str, *years: int) -> None:
     """Raise ValueError unless every year is an integer within the data and not before 1992."""
     if available.empty:
         raise ValueError(f"no data for {label}")
@@ -93,7 +93,7 @@ def _check_years(available: pd.Series, label: str, *years: int) -> None:
             raise ValueError(f"year {year} is outside the data: valid years for {label} are {lo}–{hi}")
 
 
-def _check_period(start: int, end: int) -> None:
+def check_period(start: int, end: int) -> None:
     if end <= start:
         raise ValueError(f"end year ({end}) must be after start year ({start})")
 
@@ -242,8 +242,8 @@ def growth_between(frame: pd.DataFrame, start: int, end: int, value: str = "tota
     cagr (fraction/yr), status, reason (and source_ids when the input has them).
     """
     keys = _keys(frame, by)
-    _check_years(frame["year"], "this table", start, end)
-    _check_period(start, end)
+    check_years(frame["year"], "this table", start, end)
+    check_period(start, end)
     cols = keys + [value] + (["source_ids"] if "source_ids" in frame.columns else [])
     first = frame.loc[frame["year"].eq(start), cols].set_index(keys)
     last = frame.loc[frame["year"].eq(end), cols].set_index(keys)
@@ -278,7 +278,7 @@ def index_to_base(frame: pd.DataFrame, base_year: int, value: str = "total", by=
     NaN (with a :class:`MetricWarning`) for groups whose base value is zero, negative or missing.
     """
     keys = _keys(frame, by)
-    _check_years(frame["year"], "this table", base_year)
+    check_years(frame["year"], "this table", base_year)
     base = frame.loc[frame["year"].eq(base_year), keys + [value]].rename(columns={value: "_base"})
     out = frame.merge(base, on=keys, how="left", validate="many_to_one")
     reason = _problems(out["_base"])
@@ -472,6 +472,16 @@ def total_trade(
         out["imf_estimate"] = grouped["imf_estimate"].any()
     out["source_ids"] = grouped["source_ids"].agg(_join_ids)
     return out.reset_index()
+
+
+def partner_totals(trade: pd.DataFrame, side: str = "china", *, include_group: bool = True) -> pd.DataFrame:
+    """Total trade per year for each of the five, plus the five together (``CA5``) when ``include_group``.
+
+    Long table (year, partner, exports, imports, total, ..., source_ids) stacking :func:`total_trade`
+    for each partner; values in million current US$.
+    """
+    partners = list(FIVE) + (["all"] if include_group else [])
+    return pd.concat([total_trade(trade, p, side) for p in partners], ignore_index=True)
 
 
 def trade_balance(trade: pd.DataFrame, partner="all", side: str = "china") -> pd.DataFrame:
@@ -688,7 +698,7 @@ def border_comparison(
         for name, members in groups.items()
         if members
     )
-    _check_years(series["year"], _label("each group", side), start, end)
+    check_years(series["year"], _label("each group", side), start, end)
     series["source_ids"] = _with_ids(series, borders.get("source_id", []))
     return growth_between(series, start, end, by=["group", "members", "side"])
 
@@ -707,8 +717,8 @@ def bri_comparison(
     panel = _partner_panel(trade, FIVE, side, GROUP)
     lo, hi = int(panel["year"].min()), int(panel["year"].max())
     start, end = lo if start is None else start, hi if end is None else end
-    _check_years(panel["year"], _label(GROUP, side), start, end)
-    _check_period(start, end)
+    check_years(panel["year"], _label(GROUP, side), start, end)
+    check_period(start, end)
     dated = bri.loc[bri["country"].isin(FIVE)]
     first = dated.groupby("country")["year"].min().reindex(list(FIVE)).astype("Float64")
     listed = pd.Series(FIVE, index=list(FIVE)).isin(dated["country"])
@@ -810,8 +820,8 @@ def growth_summary(
     """
     members, label, name = _members(partner, exclude)
     series = total_trade(trade, partner, side, exclude=exclude)
-    _check_years(series["year"], _label(label, side), start, end)
-    _check_period(start, end)
+    check_years(series["year"], _label(label, side), start, end)
+    check_period(start, end)
     rows = series.set_index("year").loc[[start, end]]
     gaps = [
         f"{y}: no complete report from {rows.at[y, 'missing']} ({SIDES[side]})"
@@ -846,6 +856,24 @@ def _published_value(rows: pd.DataFrame, year: int, label: str) -> tuple[float, 
     return float(best["value_usd_millions"].iloc[0]), sorted(best["source_id"]), str(best["qualifier"].iloc[0]), ""
 
 
+def published_series(published: pd.DataFrame, partner="all", measure: str = "total_trade",
+                     after: int | None = None) -> pd.DataFrame:
+    """Published figures in US$ for one partner (or the five, ``"all"``) and measure, one row per figure.
+
+    Only rows stated in US$ (``value_usd_millions`` present) are kept; ``after`` keeps years > after
+    (e.g. the last DOTS year, to show later published totals beside the series, never spliced in).
+    Columns: year, partner, measure, value_usd_millions (million current US$), qualifier, source_id.
+    """
+    _require(published, _PUBLISHED_COLUMNS, "published table")
+    code = countries.resolve(partner, allow_group=True) if isinstance(partner, str) else partner
+    rows = published[(published["partner"] == code) & (published["measure"] == measure)
+                     & published["value_usd_millions"].notna()]
+    if after is not None:
+        rows = rows[rows["year"] > after]
+    cols = ["year", "partner", "measure", "value_usd_millions", "qualifier", "source_id"]
+    return rows[cols].sort_values(["year", "source_id"]).reset_index(drop=True)
+
+
 def published_growth(
     published: pd.DataFrame, partner, start: int, end: int, *, measure: str = "total_trade",
     source_ids: Iterable[str] | None = None, real: bool = False, cpi: pd.DataFrame | None = None,
@@ -867,8 +895,8 @@ def published_growth(
         wanted = [source_ids] if isinstance(source_ids, str) else list(source_ids)
         rows = rows.loc[rows["source_id"].isin(wanted)]
         label += f" from {', '.join(wanted)}"
-    _check_years(rows["year"], label, start, end)
-    _check_period(start, end)
+    check_years(rows["year"], label, start, end)
+    check_period(start, end)
     (v0, ids0, q0, r0), (v1, ids1, q1, r1) = (_published_value(rows, y, label) for y in (start, end))
     return _summary(
         code=code, name=countries.name(code), start=start, end=end, start_value=v0, end_value=v1,

@@ -1,0 +1,51 @@
+"""Checks for report parameters: the first cell after a notebook's ``parameters`` cell calls these.
+
+Each returns the cleaned value or raises ``ValueError``/``UnknownCountryError`` with a message that
+names the problem and the valid choices, so a bad papermill ``-p`` stops the notebook at once.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from tradeviz import countries, data, metrics
+
+
+@lru_cache(maxsize=1)
+def _dots_years() -> tuple[int, int]:
+    years = data.load_trade()["year"]
+    return int(years.min()), int(years.max())
+
+
+def partner(value: str) -> str:
+    """ISO3 code of one of the five (names, ISO2/ISO3 and variants accepted)."""
+    return countries.resolve(value)
+
+
+def dots_year(year: int, what: str = "year") -> int:
+    """A year covered by the IMF DOTS trade table (1992 to its last year)."""
+    first, last = _dots_years()
+    metrics.check_years(pd.Series([first, last]), f"the IMF DOTS trade table ({what})", year)
+    return int(year)
+
+
+def dots_period(start_year: int, end_year: int) -> tuple[int, int]:
+    """A period within the DOTS coverage, end after start."""
+    dots_year(start_year, "start_year")
+    dots_year(end_year, "end_year")
+    metrics.check_period(start_year, end_year)
+    return int(start_year), int(end_year)
+
+
+def cpi_year(year: int) -> int:
+    """A base year for constant dollars: a year with a complete US CPI-U annual average."""
+    cpi_years = data.load_cpi()["year"]
+    if isinstance(year, bool) or not isinstance(year, int) or year not in set(cpi_years):
+        raise ValueError(
+            f"base_year {year!r} has no complete US CPI-U annual average; "
+            f"valid base years are {int(cpi_years.min())}–{int(cpi_years.max())}"
+        )
+    return year
+
