@@ -25,6 +25,8 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	# the notebooks' kernel "tradeviz", inside .venv: Jupyter and papermill run them with this environment
+	$(BIN)/python -m ipykernel install --sys-prefix --name tradeviz --display-name "Python (tradeviz)" >/dev/null
 	touch $(STAMP)
 
 refresh-notebooks: venv  ## re-execute notebooks/ in place after an intended change (byte-stable: run twice, git stays clean)

@@ -108,13 +108,29 @@ def _check(frame: pd.DataFrame, res: dict, path: Path, known_sources: set[str] |
 
 
 def load_table(name: str) -> pd.DataFrame:
-    """Any curated table by name, typed from the Data Package schema and checked."""
+    """Any curated table by name, typed from the Data Package schema and checked.
+
+    Parsed once per process and file version (path, size, modification time); each call returns a copy.
+    """
     res = resource(name)
     path = paths.data_dir() / res["path"]
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        stat = path.stat()
     except FileNotFoundError:
         raise DataError(f"{path}: not found. Run `tradeviz data build` to create the curated tables.") from None
+    sources = None if name == "sources" else _source_ids()
+    return _parse(name, path, stat.st_size, stat.st_mtime_ns, sources).copy()
+
+
+def _source_ids() -> frozenset[str]:
+    return frozenset(load_table("sources")["source_id"])
+
+
+@lru_cache(maxsize=32)
+def _parse(name: str, path: Path, size: int, mtime_ns: int, sources: frozenset[str] | None) -> pd.DataFrame:
+    res = resource(name)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: not a readable CSV ({exc}). Rebuild it with `tradeviz data build`.") from None
     fields = res["schema"]["fields"]
@@ -123,7 +139,6 @@ def load_table(name: str) -> pd.DataFrame:
     if missing:
         raise DataError(f"{path}: missing column(s) {missing}; expected {expected}. Rebuild with `tradeviz data build`.")
     frame = pd.DataFrame({f["name"]: _convert(raw[f["name"]], f, path) for f in fields})
-    sources = None if name == "sources" else set(load_table("sources")["source_id"])
     _check(frame, res, path, sources)
     return frame
 

@@ -31,13 +31,13 @@ def execute(path: Path):
     import nbformat
     from nbclient import NotebookClient
 
-    from tradeviz.render import kernel_manager_class
+    from tradeviz.render import KERNEL_NAME, kernel_manager_class
 
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=KERNEL_NAME,
                             kernel_manager_class=kernel_manager_class(),
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()

@@ -35,7 +35,7 @@ from tqdm import tqdm
 from tradeviz import countries, paths
 from tradeviz.io import atomic_write_bytes
 
-KERNEL_NAME = "python3"
+KERNEL_NAME = "tradeviz"
 CELL_TIMEOUT = 600
 """Seconds a single cell may run before the report counts as failed."""
 REMOVE_CELL_TAGS = ("remove-cell", "remove_cell")
