@@ -70,6 +70,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
 
 from tradeviz import countries, paths
+from tradeviz.metrics import CIF_FOB_BAND
 
 # --------------------------------------------------------------------------------------------
 # Captions (source, unit, side): required by every chart
@@ -836,15 +837,12 @@ def flows_balance(df: pd.DataFrame, caption: Caption, *, country: str,
 # 8. Mirror statistics
 # --------------------------------------------------------------------------------------------
 
-CIF_FOB_BAND = (1.0, 1.1)
-
-
 @_house_style
 def mirror_gap(df: pd.DataFrame, caption: Caption, *, china_col: str = "china_exports_usd_millions",
                partner_col: str = "partner_imports_usd_millions", ratio_col: str = "ratio",
                show_levels: bool | None = None, band: tuple[float, float] = CIF_FOB_BAND,
                estimate_col: str = "partner_is_estimate", log: bool | None = None,
-               title: str | None = None) -> Figure:
+               title: str | None = None, ylabel: str = "Partner's imports ÷\nChina's exports") -> Figure:
     """Mirror statistics: partner's reported imports (CIF) ÷ China's reported exports (FOB) over time.
 
     ``df`` columns: ``year``, ``country`` (ISO3) and either ``ratio`` or both
@@ -858,6 +856,7 @@ def mirror_gap(df: pd.DataFrame, caption: Caption, *, china_col: str = "china_ex
     such years are drawn as hollow markers ("IMF estimate") -- DOTS fills missing partner reports
     from China's figure, which puts the ratio at exactly 1.1 and looks like agreement.
     ``log`` applies to the ratio axis (None: automatic); the levels panel decides on its own.
+    ``ylabel`` names the ratio (e.g. "China's imports ÷ partner's exports" for the reverse flow).
     Axes: 1 (2 with levels); ratio lines: one per country.
     """
     caption = _check_caption(caption)
@@ -893,8 +892,8 @@ def mirror_gap(df: pd.DataFrame, caption: Caption, *, china_col: str = "china_ex
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=12))
         ax.yaxis.set_minor_formatter(NullFormatter())
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: _trim(x, 2)))
-    ax.set_ylabel(_scale_label("Partner's imports ÷\nChina's exports", use_log))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:.3g}"))
+    ax.set_ylabel(_scale_label(ylabel, use_log))
     ax.set_xlabel("Year")
     _year_axis(ax)
     handles, labels = ax.get_legend_handles_labels()

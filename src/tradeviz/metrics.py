@@ -570,7 +570,9 @@ def mirror_table(trade: pd.DataFrame, band: tuple[float, float] = CIF_FOB_BAND) 
     One row per (year, exporter, importer): exports_fob (exporter's report), imports_cif (importer's
     report), gap = imports_cif − exports_fob (US$ millions), ratio = imports_cif / exports_fob, and
     ``in_cif_fob_band`` = band[0] ≤ ratio ≤ band[1] (see :data:`CIF_FOB_BAND`).  Ratio NaN, with a
-    reason, where one side did not report or the exporter reports zero.  Rows with the world
+    reason, where one side did not report or the exporter reports zero.  Where either figure is an
+    IMF estimate (``exporter_is_estimate``/``importer_is_estimate``) the ratio is kept but the row is
+    not comparable: status "not computable", ``in_cif_fob_band`` <NA>.  Rows with the world
     aggregate as partner are dropped (WLD never reports).
     """
     trade = trade.loc[trade["partner"].to_numpy() != WORLD]
@@ -580,13 +582,22 @@ def mirror_table(trade: pd.DataFrame, band: tuple[float, float] = CIF_FOB_BAND) 
     out["exporter_source_id"] = pd.Categorical.from_codes(exporter, categories=labels)
     out["importer_source_id"] = pd.Categorical.from_codes(importer, categories=labels)
     fob, cif = out["exports_fob"].to_numpy(), out["imports_cif"].to_numpy()
+    if "imf_estimate" in trade.columns:
+        flags = scatter(trade["imf_estimate"].to_numpy(dtype=bool, na_value=False), False)
+    else:
+        flags = (np.zeros(len(out), dtype=bool),) * 2
+    out["exporter_is_estimate"], out["importer_is_estimate"] = flags
+    # An IMF estimate is derived from the other side's report (× 1.10 for imports), so its ratio
+    # measures the IMF's rule, not a disagreement between two customs offices.
     reason = _select(
-        [np.isnan(fob), np.isnan(cif), fob <= 0],
-        ["exporter did not report", "importer did not report", "exporter reports zero"],
+        [np.isnan(fob), np.isnan(cif), fob <= 0, flags[1], flags[0]],
+        ["exporter did not report", "importer did not report", "exporter reports zero",
+         "importer's figure is an IMF estimate from the exporter's", "exporter's figure is an IMF estimate from the importer's"],
     )
     ok = reason == ""
+    valid = ~(np.isnan(fob) | np.isnan(cif) | (fob <= 0))
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(ok, cif / fob, np.nan)
+        ratio = np.where(valid, cif / fob, np.nan)
     out["gap"] = cif - fob
     out["ratio"] = ratio
     out["in_cif_fob_band"] = pd.arrays.BooleanArray((ratio >= band[0]) & (ratio <= band[1]), mask=~ok)
@@ -814,7 +825,8 @@ def growth_summary(
     """Growth of total trade (exports + imports) between China and ``partner`` from the trade table only.
 
     Returns a JSON-serialisable dict: partner, partner_name, start/end year and value, unit, multiple
-    (end/start), cagr (fraction/yr), source ("trade"), side, source_ids, deflator, status, reason.
+    (end/start), cagr (fraction/yr), source ("trade"), side, source_ids, deflator, status, reason, and
+    imf_estimate ([start, end]: True where a value includes an IMF estimate instead of a report).
     ``real=True`` deflates both values with the US CPI to constant ``base_year`` (default ``end``) dollars.
     ``partner`` and ``exclude`` as in :func:`total_trade` (e.g. ``"all", exclude="KAZ"``).
     """
@@ -835,7 +847,8 @@ def growth_summary(
         source="trade", side=side, source_ids=sorted(set(_join_ids(rows["source_ids"]).split("; ")) - {""}),
         measure="total_trade", reason=f"{problem} ({'; '.join(gaps)})" if gaps else problem,
         real=real, cpi=cpi, base_year=base_year,
-        extra={"members": list(members), "n_reporting": [int(rows.at[y, "n_reporting"]) for y in (start, end)]},
+        extra={"members": list(members), "n_reporting": [int(rows.at[y, "n_reporting"]) for y in (start, end)],
+               "imf_estimate": [bool(rows.at[y, "imf_estimate"]) for y in (start, end)]},
     )
 
 
@@ -923,5 +936,9 @@ def format_growth(result: dict) -> str:
         lines.append(f"  not computable: {result['reason']}")
     if result["deflator"]:
         lines.append(f"  deflator: {result['deflator']}")
+    estimated = [y for y, e in zip((result["start_year"], result["end_year"]), result.get("imf_estimate", [])) if e]
+    if estimated:
+        lines.append(f"  caution: the value for {' and '.join(map(str, estimated))} includes IMF estimates "
+                     "(derived from China's figures), not the partner's own report")
     lines.append(f"  source: {source} ({', '.join(result['source_ids'])})")
     return "\n".join(lines)
