@@ -20,7 +20,7 @@ data: venv  ## derive the curated tables from data/raw and validate them
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock Makefile
 	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 'tradeviz needs Python 3.11 or newer; run make with PYTHON=python3.11 (or newer)')"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock

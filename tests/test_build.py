@@ -83,8 +83,11 @@ def test_borders_bri_and_context(tables):
     assert 2025 not in context["us_cpi_u_annual_average", "USA"].index  # only 11 months in the file
 
 
-def _add_2021_vintage(data_dir):
-    """A 'newer IMF download': China's workbook with a 2021 column and a revised 2020, in a new dated folder."""
+def _add_2021_vintage(data_dir, edit=None):
+    """A 'newer IMF download': China's workbook with a 2021 column and a revised 2020, in a new dated folder.
+
+    ``edit(book)`` may change the workbook before it is saved and its checksum recorded.
+    """
     old = data_dir / "raw" / "imf-dots" / "2022-02-02"
     new = data_dir / "raw" / "imf-dots" / "2023-03-31"
     new.mkdir()
@@ -98,6 +101,8 @@ def _add_2021_vintage(data_dir):
             if isinstance(value, (int, float)):
                 sheet.cell(row, last + 1).value = round(value * 1.25, 3)
                 sheet.cell(row, last).value = round(value + 1, 3)  # a revision of 2020
+    if edit:
+        edit(book)
     book.save(new / "DOTS_40.xlsx")
     record = json.loads((old / provenance.RECORD).read_text())
     record["sources"][0].update(source_id="imf-dots-2023-03-31", date_published="2023-03-31")
@@ -140,23 +145,20 @@ def test_a_vintage_without_a_provenance_record_is_refused(data_copy, capsys):
 
 
 def test_a_malformed_workbook_cell_is_named(data_copy, capsys):
-    new = _add_2021_vintage(data_copy)
-    book = openpyxl.load_workbook(new / "DOTS_40.xlsx")
-    sheet = book["Imports, CIF"]
-    cell = _cell(sheet, "Kyrgyz Rep.", 1994)
-    cell.value = "n/a"
-    book.save(new / "DOTS_40.xlsx")
+    cells = []
+
+    def not_a_number(book):
+        cells.append(_cell(book["Imports, CIF"], "Kyrgyz Rep.", 1994))
+        cells[0].value = "n/a"
+
+    _add_2021_vintage(data_copy, not_a_number)
     assert cli.main(["data", "build"]) == 1
-    assert f"DOTS_40.xlsx [Imports, CIF] row {cell.row}, year 1994: 'n/a' is not a number" in capsys.readouterr().err
+    assert f"DOTS_40.xlsx [Imports, CIF] row {cells[0].row}, year 1994: 'n/a' is not a number" in capsys.readouterr().err
 
 
 def test_a_failed_build_leaves_the_previous_tables_in_place(data_copy, monkeypatch):
     before = {p.name: p.read_bytes() for p in (data_copy / "curated").iterdir()}
-    new = _add_2021_vintage(data_copy)
-    book = openpyxl.load_workbook(new / "DOTS_40.xlsx")
-    sheet = book["Exports, FOB"]
-    _cell(sheet, "World", 2005).value = "-3"
-    book.save(new / "DOTS_40.xlsx")
+    _add_2021_vintage(data_copy, lambda book: setattr(_cell(book["Exports, FOB"], "World", 2005), "value", "-3"))
     assert cli.main(["data", "build"]) == 1
     assert {p.name: p.read_bytes() for p in (data_copy / "curated").iterdir()} == before
 
@@ -176,3 +178,13 @@ def test_an_interrupted_write_keeps_the_old_file_and_leaves_no_temporary(data_co
         build.write_all(build.build_all())
     assert target.read_bytes() == original
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_the_build_refuses_raw_files_whose_checksum_changed(data_copy, capsys):
+    before = {p.name: p.read_bytes() for p in (data_copy / "curated").iterdir()}
+    gdp = data_copy / "raw" / "worldbank-wdi-datahub" / "gdp_china_central_asia.csv"
+    gdp.write_text(gdp.read_text().replace("24917355371.9", "24917355399.9"))
+    assert cli.main(["data", "build"]) == 1
+    err = capsys.readouterr().err
+    assert "nothing was built" in err and "gdp_china_central_asia.csv: checksum changed" in err
+    assert {p.name: p.read_bytes() for p in (data_copy / "curated").iterdir()} == before

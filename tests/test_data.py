@@ -85,3 +85,21 @@ def test_validate_reports_schema_errors_with_row_and_column_and_exits_1(data_cop
     err = capsys.readouterr().err
     assert "curated/trade.csv row 6, column 'value_usd_millions'" in err
     assert "differs from a fresh build" in err
+
+
+def test_loaders_take_a_country_in_any_spelling():
+    kgz = data.load_trade("Kyrgyz Republic")
+    assert set(kgz.reporter) | set(kgz.partner) >= {"KGZ", "CHN"} and ((kgz.reporter == "KGZ") | (kgz.partner == "KGZ")).all()
+    assert data.load_trade("kg").equals(kgz) and data.load_trade("Kirgistan").equals(kgz)
+    assert set(data.load_gdp("Kazakhstan, Rep. of").country) == {"KAZ"}
+    assert data.load_population("TJ").population.gt(0).all()
+    assert data.load_borders("Kyrgyzstan").border_length_km.tolist() == [1063]
+    assert data.load_bri("UZB").date.tolist() == ["2015-06-15"]
+    assert set(data.load_trade("China").reporter) >= {"CHN", "KAZ"}
+
+
+def test_a_loader_refuses_an_unknown_country_listing_the_choices():
+    from tradeviz.countries import UnknownCountryError
+
+    with pytest.raises(UnknownCountryError, match=r"Unknown country 'Mongolia'\. Valid choices: CHN \(China\), KAZ"):
+        data.load_trade("Mongolia")

@@ -321,8 +321,13 @@ BUILDERS = {
 
 
 def build_all(raw: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every curated table, in memory (nothing written)."""
+    """Every curated table, in memory (nothing written); refuses raw files whose checksum changed."""
     raw = raw or paths.raw_dir()
+    problems = provenance.verify(raw)
+    if problems:
+        raise provenance.ProvenanceError(
+            "raw files do not match their provenance records, so nothing was built:\n"
+            + "\n".join(f"  {p}" for p in problems))
     return {name: builder(raw) for name, builder in BUILDERS.items()}
 
 

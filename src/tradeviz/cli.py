@@ -47,18 +47,31 @@ def _data_snapshot(args) -> int:
 
 
 def _growth(args) -> int:
+    import warnings
+
     from tradeviz import countries, data, metrics
 
     partner = countries.resolve(args.partner, allow_group=True)
-    trade = data.load_trade()
-    cpi = data.load_cpi() if args.real else None
-    result = metrics.growth_summary(trade, partner, args.start, args.end, side=args.side,
-                                    real=args.real, cpi=cpi, base_year=args.base_year)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", metrics.MetricWarning)
+        if args.published:
+            result = metrics.published_growth(data.load_published(), partner, args.start, args.end)
+        else:
+            trade = data.load_trade()
+            last = int(trade["year"].max())
+            if max(args.start, args.end) > last:
+                raise ValueError(f"year {max(args.start, args.end)} is outside the IMF DOTS data (1992–{last}); "
+                                 "for later years use the published totals: add --published")
+            cpi = data.load_cpi() if args.real else None
+            result = metrics.growth_summary(trade, partner, args.start, args.end, side=args.side,
+                                            real=args.real, cpi=cpi, base_year=args.base_year)
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
     if args.json:
         print(json.dumps(result, indent=2, sort_keys=True, default=str))
     else:
         print(metrics.format_growth(result))
-    return 0
+    return 0 if result["status"] == metrics.OK else EXIT_FAILURE
 
 
 def _render(args) -> int:
@@ -99,6 +112,8 @@ def parser() -> argparse.ArgumentParser:
     growth.add_argument("--base-year", type=int, default=None, help="base year of the constant dollars (default: END)")
     growth.add_argument("--side", choices=["china", "partner"], default="china",
                         help="whose reports: China's (default) or the partner's own (mirror)")
+    growth.add_argument("--published", action="store_true",
+                        help="use the published totals (officials, press) instead of IMF DOTS; never mixed")
     growth.add_argument("--json", action="store_true", help="machine-readable output")
     growth.set_defaults(func=_growth)
 
@@ -124,7 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     from tradeviz.data import DataError
     from tradeviz.provenance import ProvenanceError
 
-    args = parser().parse_args(argv)
+    top = parser()
+    args = top.parse_args(argv)
+    if args.command == "growth":
+        if args.base_year is not None and not args.real:
+            top.error("--base-year needs --real (it sets the year of the constant dollars)")
+        if args.published and (args.real or args.side != "china"):
+            top.error("--published takes the totals as published: --real and --side do not apply")
     try:
         return args.func(args)
     except (DataError, BuildError, ProvenanceError) as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tradeviz import paths
+from tradeviz import countries, paths
 
 BOOLEAN = {"true": True, "false": False}
 
@@ -143,9 +143,24 @@ def _parse(name: str, path: Path, size: int, mtime_ns: int, sources: frozenset[s
     return frame
 
 
-def load_trade() -> pd.DataFrame:
-    """IMF DOTS goods trade, one row per (year, reporter, partner, flow); value in million current US$."""
-    frame = load_table("trade")
+def _only(frame: pd.DataFrame, country: str | None, *columns: str, allowed=countries.FIVE) -> pd.DataFrame:
+    """Rows where any of ``columns`` is ``country`` (a name, ISO2/ISO3 code or variant); all rows if None."""
+    if country is None:
+        return frame
+    code = countries.resolve(country, allowed=allowed)
+    keep = frame[list(columns)].eq(code).any(axis=1)
+    return frame[keep].reset_index(drop=True)
+
+
+WITH_CHINA = (countries.CHINA,) + countries.FIVE
+
+
+def load_trade(country: str | None = None) -> pd.DataFrame:
+    """IMF DOTS goods trade, one row per (year, reporter, partner, flow); value in million current US$.
+
+    ``country`` keeps the rows it reports or is the partner of ("Kyrgyz Republic", "KG", "KGZ" ...).
+    """
+    frame = _only(load_table("trade"), country, "reporter", "partner", allowed=WITH_CHINA)
     frame["year"] = frame["year"].astype("int64")
     frame["imf_estimate"] = frame["imf_estimate"].astype(bool)
     for col in ("reporter", "partner", "flow", "valuation", "source_id"):
@@ -160,16 +175,16 @@ def load_published() -> pd.DataFrame:
     return frame
 
 
-def load_borders() -> pd.DataFrame:
+def load_borders(country: str | None = None) -> pd.DataFrame:
     """Land border with China per partner (border_length_km is <NA> where there is none)."""
-    frame = load_table("borders")
+    frame = _only(load_table("borders"), country, "country")
     frame["borders_china"] = frame["borders_china"].astype(bool)
     return frame
 
 
-def load_bri() -> pd.DataFrame:
+def load_bri(country: str | None = None) -> pd.DataFrame:
     """Belt and Road cooperation documents; ``date``/``year`` are <NA> where our sources give no date."""
-    return load_table("bri")
+    return _only(load_table("bri"), country, "country")
 
 
 def load_sources() -> pd.DataFrame:
@@ -184,27 +199,25 @@ def load_context() -> pd.DataFrame:
     return load_table("context")
 
 
-def _indicator(indicator: str, column: str) -> pd.DataFrame:
-    context = load_context()
+def _indicator(indicator: str, column: str, country: str | None = None) -> pd.DataFrame:
+    context = _only(load_context(), country, "country", allowed=WITH_CHINA)
     rows = context[context["indicator"] == indicator]
     out = rows[["country", "year", "value", "source_id"]].rename(columns={"value": column})
     out["year"] = out["year"].astype("int64")
     return out.reset_index(drop=True)
 
 
-def load_gdp() -> pd.DataFrame:
+def load_gdp(country: str | None = None) -> pd.DataFrame:
     """GDP per country-year in current US$ (not millions): columns country, year, gdp_usd, source_id."""
-    return _indicator("gdp_current_usd", "gdp_usd")
+    return _indicator("gdp_current_usd", "gdp_usd", country)
 
 
-def load_population() -> pd.DataFrame:
+def load_population(country: str | None = None) -> pd.DataFrame:
     """Population per country-year (persons): columns country, year, population, source_id."""
-    frame = _indicator("population", "population")
-    return frame
+    return _indicator("population", "population", country)
 
 
 def load_cpi() -> pd.DataFrame:
     """US CPI-U annual averages (1982-84=100): columns year, cpi, source_id."""
-    frame = _indicator("us_cpi_u_annual_average", "cpi")
-    return frame.drop(columns="country")
+    return _indicator("us_cpi_u_annual_average", "cpi").drop(columns="country")
 

@@ -17,7 +17,14 @@ PROJ_ROOT = PACKAGE_DIR.parents[1]
 def data_dir() -> Path:
     """Root of the data tree: ``$TRADEVIZ_DATA_DIR`` if set, else ``<repo>/data``."""
     override = os.environ.get("TRADEVIZ_DATA_DIR")
-    return Path(override).resolve() if override else PROJ_ROOT / "data"
+    if override:
+        return Path(override).resolve()
+    if not (PROJ_ROOT / "data").is_dir():
+        raise FileNotFoundError(
+            f"tradeviz expects its repository layout (data/ beside src/), not found above {PACKAGE_DIR}. "
+            "Install it editable from a clone (`make venv`, or `pip install -e .`), or set TRADEVIZ_DATA_DIR."
+        )
+    return PROJ_ROOT / "data"
 
 
 def raw_dir() -> Path:
