@@ -403,6 +403,16 @@ def _legend_outside(ax, handles=None, labels=None, title=None):
     return ax.legend(**kwargs)
 
 
+def _usd_year_axes(ax, values, use_log: bool, ylabel: str) -> None:
+    """Years along x, US$ along y (log scale if ``use_log``), both labelled."""
+    if use_log:
+        ax.set_yscale("log")
+    _set_usd_axis(ax.yaxis, values, use_log)
+    _year_axis(ax)
+    ax.set_xlabel("Year")
+    ax.set_ylabel(_scale_label(ylabel, use_log))
+
+
 def _year_axis(ax) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
 
@@ -451,12 +461,7 @@ def trade_series(df: pd.DataFrame, caption: Caption, *, value_col: str = "value_
         handles.append(Line2D([], [], linestyle="none", marker="D", markersize=6.5, markerfacecolor="white",
                               markeredgecolor="#333333", markeredgewidth=1.6))
         labels.append(published_label)
-    if use_log:
-        ax.set_yscale("log")
-    _set_usd_axis(ax.yaxis, values, use_log)
-    _year_axis(ax)
-    ax.set_xlabel("Year")
-    ax.set_ylabel(_scale_label(ylabel, use_log))
+    _usd_year_axes(ax, values, use_log, ylabel)
     _legend_outside(ax, handles, [_wrap(label, 22) for label in labels])
     if title:
         ax.set_title(title)
@@ -782,12 +787,7 @@ def nominal_vs_real(df: pd.DataFrame, caption: Caption, *, nominal_col: str = "n
         ax.annotate(f"{base_year}: base year", (base_year, 0.02), xycoords=("data", "axes fraction"),
                     xytext=(-4, 0), textcoords="offset points", ha="right", va="bottom", fontsize=8,
                     color="#666666")
-    if use_log:
-        ax.set_yscale("log")
-    _set_usd_axis(ax.yaxis, values, use_log)
-    _year_axis(ax)
-    ax.set_xlabel("Year")
-    ax.set_ylabel(_scale_label(ylabel, use_log))
+    _usd_year_axes(ax, values, use_log, ylabel)
     ax.legend(loc="upper left")
     if title:
         ax.set_title(title)
