@@ -596,3 +596,16 @@ def test_real_context_units(data):
     # ~21.4 bn US$ of trade, ~19 m people, ~171 bn US$ GDP
     assert 1_000 < per_person.at[2020, "trade_per_capita_usd"] < 1_300
     assert 10 < share.at[2020, "trade_pct_gdp"] < 15
+
+
+def test_bri_comparison_is_benchmarked_against_chinas_world_trade():
+    from tradeviz import data
+
+    trade = data.load_trade()
+    with pytest.warns(m.MetricWarning, match="no dated BRI cooperation document"):
+        result = m.bri_comparison(trade, data.load_bri()).set_index("country")
+    world = trade[(trade.reporter == "CHN") & (trade.partner == "WLD")].groupby("year").value_usd_millions.sum()
+    by_hand = (world[2014] / world[1992]) ** (1 / 22) - 1
+    assert abs(result.world_cagr_before["KAZ"] - by_hand) < 1e-12
+    assert abs(result.excess_after["UZB"] - (result.cagr_after["UZB"] - result.world_cagr_after["UZB"])) < 1e-15
+    assert result[["world_cagr_before", "excess_after"]].loc[["KGZ", "TKM"]].isna().all().all()

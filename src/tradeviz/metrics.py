@@ -723,6 +723,9 @@ def bri_comparison(
     CAGR from b to ``end`` (default last data year).  Countries without a dated document, or whose
     document falls outside (start, end), are kept with status "not computable" and the reason.
     Only the five's own rows count: the CA5 row (the 2013 proposal) is not a cooperation document.
+    Benchmark: ``world_cagr_before``/``world_cagr_after`` = CAGR of China's reported trade with the world
+    over the same two periods, and ``excess_before``/``excess_after`` = partner CAGR − world CAGR
+    (percentage points as fractions), so a China-wide slowdown is not read as a BRI effect.
     """
     _require(bri, ("country", "year"), "BRI table")
     panel = _partner_panel(trade, FIVE, side, GROUP)
@@ -742,6 +745,15 @@ def bri_comparison(
 
     before = _growth(at(np.full(5, start)), at(pivot), pivot - start)
     after = _growth(at(pivot), at(np.full(5, end)), end - pivot)
+    world = trade.loc[trade["reporter"].eq(CHINA) & trade["partner"].eq(WORLD)].groupby("year")[VALUE].sum()
+
+    def world_at(years):
+        return world.reindex(np.nan_to_num(years, nan=-1).astype(int)).to_numpy(dtype=float)
+
+    with warnings.catch_warnings():  # a missing world total only leaves the benchmark NaN
+        warnings.simplefilter("ignore", MetricWarning)
+        world_before = _growth(world_at(np.full(5, start)), world_at(pivot), pivot - start)[1]
+        world_after = _growth(world_at(pivot), world_at(np.full(5, end)), end - pivot)[1]
     reason = np.select(
         [~listed.to_numpy(), np.isnan(pivot), pivot <= start, pivot >= end],
         [
@@ -769,6 +781,10 @@ def bri_comparison(
             "end_year": end,
             "cagr_before": np.where(ok, before[1], np.nan),
             "cagr_after": np.where(ok, after[1], np.nan),
+            "world_cagr_before": np.where(ok, world_before, np.nan),
+            "world_cagr_after": np.where(ok, world_after, np.nan),
+            "excess_before": np.where(ok, before[1] - world_before, np.nan),
+            "excess_after": np.where(ok, after[1] - world_after, np.nan),
             "status": _status(reason),
             "reason": reason,
             "source_ids": _union_ids(ids, bri_ids.reindex(list(FIVE))).to_numpy(),
