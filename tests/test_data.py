@@ -31,46 +31,33 @@ def _edit(data_copy, table, fn):
     return path
 
 
-def test_missing_column(data_copy):
-    _edit(data_copy, "trade", lambda f: f.__delitem__("valuation"))
-    with pytest.raises(data.DataError, match=r"trade\.csv: missing column\(s\) \['valuation'\]"):
-        data.load_trade()
+def _set(row, column, value):
+    return lambda frame: frame.loc.__setitem__((row, column), value)
 
 
-def test_non_numeric_value(data_copy):
-    _edit(data_copy, "trade", lambda f: f.loc.__setitem__((4, "value_usd_millions"), "12,5"))
-    with pytest.raises(data.DataError, match=r"trade\.csv row 6, column 'value_usd_millions': '12,5' is not a valid number"):
-        data.load_trade()
+BAD_CURATED_FILES = {
+    "missing column": ("trade", lambda f: f.__delitem__("valuation"),
+                       r"trade\.csv: missing column\(s\) \['valuation'\]"),
+    "non-numeric value": ("trade", _set(4, "value_usd_millions", "12,5"),
+                          r"trade\.csv row 6, column 'value_usd_millions': '12,5' is not a valid number"),
+    "negative value": ("trade", _set(9, "value_usd_millions", "-1.5"),
+                       r"trade\.csv row 11, column 'value_usd_millions': value = -1\.5 is below the minimum 0"),
+    "empty required value": ("trade", _set(2, "value_usd_millions", ""),
+                             r"trade\.csv row 4, column 'value_usd_millions': value is empty but required"),
+    "duplicate key": ("trade", lambda f: f.loc.__setitem__(3, f.loc[2]),
+                      r"trade\.csv row 5: duplicate key \(year=1992, reporter=CHN, partner=KGZ, flow=exports\)"),
+    "unknown source id": ("published", _set(0, "source_id", "my-memory"),
+                          r"published\.csv row 2, column 'source_id': unknown source 'my-memory'"),
+    "value outside an enum": ("trade", _set(0, "flow", "re-exports"),
+                              r"row 2, column 'flow': value = 're-exports' is not one of"),
+}
 
 
-def test_negative_value(data_copy):
-    _edit(data_copy, "trade", lambda f: f.loc.__setitem__((9, "value_usd_millions"), "-1.5"))
-    with pytest.raises(data.DataError, match=r"trade\.csv row 11, column 'value_usd_millions': value = -1\.5 is below the minimum 0"):
-        data.load_trade()
-
-
-def test_empty_required_value(data_copy):
-    _edit(data_copy, "trade", lambda f: f.loc.__setitem__((2, "value_usd_millions"), ""))
-    with pytest.raises(data.DataError, match=r"trade\.csv row 4, column 'value_usd_millions': value is empty but required"):
-        data.load_trade()
-
-
-def test_duplicate_key(data_copy):
-    _edit(data_copy, "trade", lambda f: f.loc.__setitem__(3, f.loc[2]))
-    with pytest.raises(data.DataError, match=r"trade\.csv row 5: duplicate key \(year=1992, reporter=CHN, partner=KGZ, flow=exports\)"):
-        data.load_trade()
-
-
-def test_unknown_source_id(data_copy):
-    _edit(data_copy, "published", lambda f: f.loc.__setitem__((0, "source_id"), "my-memory"))
-    with pytest.raises(data.DataError, match=r"published\.csv row 2, column 'source_id': unknown source 'my-memory'"):
-        data.load_published()
-
-
-def test_value_outside_an_enum(data_copy):
-    _edit(data_copy, "trade", lambda f: f.loc.__setitem__((0, "flow"), "re-exports"))
-    with pytest.raises(data.DataError, match=r"row 2, column 'flow': value = 're-exports' is not one of"):
-        data.load_trade()
+@pytest.mark.parametrize("table, edit, message", BAD_CURATED_FILES.values(), ids=BAD_CURATED_FILES.keys())
+def test_a_bad_curated_file_names_file_row_and_column(data_copy, table, edit, message):
+    _edit(data_copy, table, edit)
+    with pytest.raises(data.DataError, match=message):
+        data.load_table(table)
 
 
 def test_missing_table_says_how_to_build_it(data_copy):
