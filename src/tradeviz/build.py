@@ -78,7 +78,7 @@ def read_dots_workbook(path: Path, source_id: str, names: Path) -> pd.DataFrame:
         if str(grid.iat[4, 1]).strip() != DOTS_UNIT:
             raise BuildError(f"{where} cell B5: unit {grid.iat[4, 1]!r}, expected {DOTS_UNIT!r}.")
         keep = {countries.WORLD} | ({countries.CHINA} if reporter != countries.CHINA else set(countries.FIVE))
-        mapping = json.loads(names.read_text(encoding="utf-8"))
+        mapping = countries.source_mapping(names)
         years = {}
         for col in range(2, grid.shape[1]):
             label = grid.iat[6, col]
@@ -206,8 +206,7 @@ def build_borders(raw: Path) -> pd.DataFrame:
     """Land border with China per partner, from both the partner's and China's Factbook profile."""
     folder = raw / "cia-factbook-json"
     source_id = provenance.read_record(folder)["sources"][0]["source_id"]
-    gec = {code: iso for code, iso in json.loads((folder / "country_names.json").read_text()).items() if not code.startswith("_")}
-    by_iso = {iso: code for code, iso in gec.items()}
+    by_iso = {iso: code for code, iso in countries.source_mapping(folder / "country_names.json").items()}
 
     def border_text(iso: str) -> str:
         path = folder / f"{by_iso[iso]}.json"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import pycountry
 
@@ -43,11 +44,8 @@ def _source_variants() -> dict[str, str]:
     files = sorted(raw.glob("*/country_names.json")) + [raw / "common_country_variants.json"]
     variants: dict[str, str] = {}
     for path in files:
-        if not path.exists():
-            continue
-        for name, code in json.loads(path.read_text(encoding="utf-8")).items():
-            if not name.startswith("_"):
-                variants[_norm(name)] = code
+        if path.exists():
+            variants.update({_norm(name): code for name, code in source_mapping(path).items()})
     return variants
 
 
@@ -91,12 +89,24 @@ def resolve(value: str, allowed: tuple[str, ...] = FIVE, allow_group: bool = Fal
     )
 
 
+def source_mapping(mapping_file) -> dict[str, str]:
+    """A source's ``country_names.json``: label as written in the source -> code (``_comment`` keys dropped)."""
+    path = Path(mapping_file)
+    return _read_mapping(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=None)
+def _read_mapping(path: Path, mtime_ns: int) -> dict[str, str]:
+    mapping = json.loads(path.read_text(encoding="utf-8"))
+    return {label: code for label, code in mapping.items() if not label.startswith("_")}
+
+
 def resolve_source_label(label: str, mapping_file) -> str:
     """Map a label as written in one raw source to its code via that source's mapping file.
 
     Used by the build: a label missing from the mapping is an error naming the file to extend.
     """
-    mapping = json.loads(mapping_file.read_text(encoding="utf-8"))
+    mapping = source_mapping(mapping_file)
     if label not in mapping:
         raise UnknownCountryError(
             f"{mapping_file}: no code for the source's label {label!r}; add it to this mapping file."

@@ -26,10 +26,7 @@ class DataError(ValueError):
 
 @lru_cache(maxsize=8)
 def _read_descriptor(path: Path, mtime_ns: int) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path}: not found. Run `tradeviz data build` (or `make data`).") from None
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _descriptor(path: Path) -> dict:

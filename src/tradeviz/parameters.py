@@ -6,14 +6,11 @@ names the problem and the valid choices, so a bad papermill ``-p`` stops the not
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
 from tradeviz import countries, data, metrics
 
 
-@lru_cache(maxsize=1)
 def _dots_years() -> tuple[int, int]:
     years = data.load_trade()["year"]
     return int(years.min()), int(years.max())
