@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pycountry
 
-from tradeviz import countries, paths, provenance
+from tradeviz import build_recent, countries, paths, provenance
 from tradeviz.io import atomic_write_text
 
 DOTS_SHEETS = {"Exports, FOB": ("exports", "FOB"), "Imports, CIF": ("imports", "CIF")}
@@ -130,8 +130,9 @@ def build_trade(raw: Path) -> pd.DataFrame:
 # --- published figures ---------------------------------------------------------------------
 
 PUBLISHED_COLUMNS = [
-    "figure_id", "year", "partner", "measure", "value", "unit", "currency", "qualifier",
-    "value_usd_millions", "statistical_source", "page_url", "page_date", "quoted_text", "source_id",
+    "figure_id", "year", "period", "partner", "side", "measure", "value", "unit", "currency", "qualifier",
+    "value_usd_millions", "statistical_source", "page_url", "page_date", "quoted_text", "note", "in_series",
+    "source_id",
 ]
 
 
@@ -150,11 +151,13 @@ def _seed_figures(raw: Path) -> list[dict]:
         unit, factor = INDONESIAN_UNITS[match[f"{end}_unit"]]
         value = float(match[end].replace(".", "").replace(",", "."))
         figures.append(dict(
-            figure_id=f"{source_id}#{end}", year=int(match[f"{end}_year"]), partner=countries.GROUP,
-            measure="total_trade", value=value, unit=unit, currency="USD", qualifier="exact",
+            figure_id=f"{source_id}#{end}", year=int(match[f"{end}_year"]), period="full_year",
+            partner=countries.GROUP, side="china", measure="total_trade", value=value, unit=unit, currency="USD", qualifier="exact",
             value_usd_millions=round(value * factor, 6),
             statistical_source="Global Times (2022-01-26), as quoted by RMOL",
-            page_url="", page_date="2022-01-26", quoted_text=sentence, source_id=source_id,
+            page_url="", page_date="2022-01-26", quoted_text=sentence,
+            note="Figures from the January 2022 summit, as reported by Chinese state media.", in_series=False,
+            source_id=source_id,
         ))
     return figures
 
@@ -164,10 +167,13 @@ def _press_figures(raw: Path) -> list[dict]:
     source_id = provenance.read_record(folder)["sources"][0]["source_id"]
     path = folder / "china_central_asia_trade_press_figures.csv"
     names = folder / "country_names.json"
+    sides = countries.source_mapping(folder / "figure_sides.json")
     figures = []
     with path.open(encoding="utf-8", newline="") as fh:
         for line, row in enumerate(csv.DictReader(fh), start=2):
             where = f"{path.name} line {line}"
+            if str(line) not in sides:
+                raise BuildError(f"{where}: no side for this line in {folder / 'figure_sides.json'}; add it.")
             unit = PRESS_UNIT.match(row["unit"].strip())
             if not unit:
                 raise BuildError(f"{where}, column unit: {row['unit']!r} is not '<million|billion> <USD|CNY> [(lower bound|approximate)]'.")
@@ -180,13 +186,14 @@ def _press_figures(raw: Path) -> list[dict]:
                 raise BuildError(f"{where}: year {row['year']!r} / value {row['value']!r} must be numbers.") from None
             factor = SCALE_TO_MILLIONS[unit["scale"]]
             figures.append(dict(
-                figure_id=f"{source_id}#{line}", year=year,
-                partner=countries.resolve_source_label(row["partner"], names),
+                figure_id=f"{source_id}#{line}", year=year, period="full_year",
+                partner=countries.resolve_source_label(row["partner"], names), side=sides[str(line)],
                 measure=row["measure"], value=value, unit=f"{unit['scale']} {unit['currency']}",
                 currency=unit["currency"], qualifier=(unit["qualifier"] or "exact").replace(" ", "_"),
                 value_usd_millions=round(value * factor, 6) if unit["currency"] == "USD" else None,
                 statistical_source=row["statistical_source_as_stated"], page_url=row["page_url"],
-                page_date=row["page_date"], quoted_text=row["quoted_text"], source_id=source_id,
+                page_date=row["page_date"], quoted_text=row["quoted_text"], note="", in_series=False,
+                source_id=source_id,
             ))
     return figures
 
@@ -195,9 +202,46 @@ MEASURES = {"total_trade", "china_exports", "china_imports"}
 
 
 def build_published(raw: Path) -> pd.DataFrame:
-    figures = _seed_figures(raw) + _press_figures(raw)
+    """Every published figure: the seed article, the first press table and the 2019–2025 transcriptions."""
+    figures = _seed_figures(raw) + _press_figures(raw) + build_recent.trade_figures(raw)
     frame = pd.DataFrame(figures, columns=PUBLISHED_COLUMNS)
-    return frame.sort_values(["year", "partner", "measure", "figure_id"]).reset_index(drop=True)
+    return frame.sort_values(["year", "partner", "side", "measure", "period", "figure_id"]).reset_index(drop=True)
+
+
+SERIES_COLUMNS = ["year", "partner", "side", "reporter", "measure", "value_usd_millions", "qualifier",
+                  "figure_id", "source_id"]
+
+
+def build_published_series(raw: Path) -> pd.DataFrame:
+    """One full-year US$ figure per (year, partner, side, measure): the rows marked ``series`` in the raw table.
+
+    ``reporter`` is whose statistics: CHN for China's customs, the partner's ISO3 for its own.  Never filled
+    by arithmetic: a figure no page gives is absent (and listed in the data dictionary).
+    """
+    rows = build_published(raw)
+    rows = rows.loc[rows["in_series"]].copy()
+    rows["reporter"] = rows["partner"].where(rows["side"].eq("partner"), countries.CHINA)
+    return rows.sort_values(["partner", "side", "measure", "year"]).reset_index(drop=True)[SERIES_COLUMNS]
+
+
+def _frame(rows: list[dict], order: list[str], integers: tuple[str, ...] = ()) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    for col in integers:
+        frame[col] = frame[col].astype("Int64")
+    return frame.sort_values(order).reset_index(drop=True)
+
+
+def build_targets(raw: Path) -> pd.DataFrame:
+    return _frame(build_recent.targets(raw), ["scope", "announced_date", "target_id"],
+                  ("deadline_year", "announced_year"))
+
+
+def build_pledges(raw: Path) -> pd.DataFrame:
+    return _frame(build_recent.pledges(raw), ["pledge_id", "kind", "announced_date", "figure_id"])
+
+
+def build_gas_imports(raw: Path) -> pd.DataFrame:
+    return _frame(build_recent.gas_imports(raw), ["supplier", "year", "period", "figure_id"])
 
 
 # --- borders, BRI ---------------------------------------------------------------------------
@@ -313,6 +357,10 @@ BUILDERS = {
     "countries": lambda raw: build_countries(),
     "trade": build_trade,
     "published": build_published,
+    "published_series": build_published_series,
+    "targets": build_targets,
+    "pledges": build_pledges,
+    "gas_imports": build_gas_imports,
     "borders": build_borders,
     "bri": build_bri,
     "context": build_context,
@@ -357,6 +405,10 @@ def data_dictionary(tables: dict[str, pd.DataFrame], descriptor: Path | None = N
         "| table | rows | years | primary key |", "|---|---|---|---|",
     ]
     gaps = ["", "## What the sources lack", ""] + [f"- {gap}" for gap in package.get("gaps", [])]
+    if "published_series" in tables:
+        gaps += ["", "Published figures, " f"{build_recent.SERIES_FIRST}–{build_recent.SERIES_LAST}: every full-year "
+                 "value no page in our sources gives (generated from published_series; never filled by arithmetic):", ""]
+        gaps += [f"- {line}" for line in build_recent.missing_lines(tables["published_series"])]
     for res in package["resources"]:
         frame = tables[res["name"]]
         key = ", ".join(res["schema"].get("primaryKey", []))

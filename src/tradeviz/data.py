@@ -166,8 +166,55 @@ def load_trade(country: str | None = None) -> pd.DataFrame:
 
 
 def load_published() -> pd.DataFrame:
-    """Totals quoted by officials and the press, with the quoted sentence; value_usd_millions in million US$."""
+    """Every published figure (officials, press, statistics offices) with its page and quoted sentence.
+
+    ``side`` says whose statistics, ``period`` full year or part of one; value_usd_millions in million US$
+    (empty for yuan figures).  ``in_series`` marks the figures of :func:`load_published_series`.
+    """
     frame = load_table("published")
+    frame["year"] = frame["year"].astype("int64")
+    frame["in_series"] = frame["in_series"].astype(bool)
+    return frame
+
+
+def load_published_series(country: str | None = None) -> pd.DataFrame:
+    """One full-year published US$ figure per (year, partner, side, measure), China's side and the partners'.
+
+    ``country`` keeps one partner (CA5 is the five together, on China's side only).
+    """
+    frame = load_table("published_series")
+    if country is not None:
+        code = countries.resolve(country, allow_group=True)
+        frame = frame[frame["partner"] == code].reset_index(drop=True)
+    frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
+def load_targets() -> pd.DataFrame:
+    """Announced trade targets (value_usd_millions: annual turnover in million US$).
+
+    A deadline before its announcement is a :class:`DataError` naming the row and column.
+    """
+    frame = load_table("targets")
+    early = frame["deadline_year"].notna() & (frame["deadline_year"] < frame["announced_year"])
+    if early.any():
+        row = early.idxmax()
+        raise DataError(
+            f"{paths.data_dir() / resource('targets')['path']} row {row + 2}, column 'deadline_year': "
+            f"{frame.at[row, 'deadline_year']} comes before the announcement ({frame.at[row, 'announced_date']}). "
+            "Fix the raw targets.csv and rebuild with `tradeviz data build`."
+        )
+    return frame
+
+
+def load_pledges() -> pd.DataFrame:
+    """The January 2022 pledges and every later figure found reporting on them."""
+    return load_table("pledges")
+
+
+def load_gas_imports() -> pd.DataFrame:
+    """China's pipeline-gas imports by value per supplier (million US$), full and partial years."""
+    frame = load_table("gas_imports")
     frame["year"] = frame["year"].astype("int64")
     return frame
 

@@ -32,8 +32,22 @@ def stale_tables() -> list[str]:
     return stale
 
 
+def rule_problems() -> list[str]:
+    """Rules across fields that a Table Schema cannot state (a target's deadline after its announcement)."""
+    from tradeviz import data
+
+    problems = []
+    for loader in (data.load_targets,):
+        try:
+            loader()
+        except data.DataError as exc:
+            problems.append(str(exc))
+    return problems
+
+
 def validate_all() -> list[str]:
     problems = [str(p) for p in provenance.verify()]
     if problems:  # a changed raw file makes everything downstream suspect: report that first
         return problems
-    return schema_problems() + stale_tables()
+    problems = schema_problems()
+    return problems + (rule_problems() if not problems else []) + stale_tables()
