@@ -46,8 +46,11 @@ def test_published_totals_only_when_asked(capsys):
     code, out, _ = run(capsys, "growth", "all", "1992", "2021", "--published", "--json")
     result = json.loads(out)
     assert code == 0 and result["source"] == "published" and round(result["multiple"], 1) == 108.9
-    code, _, err = run(capsys, "growth", "all", "1992", "2021")
-    assert code == 2 and "year 2021 is outside the IMF DOTS data (1992–2020)" in err and "--published" in err
+    code, out, err = run(capsys, "growth", "all", "1992", "2021")  # crosses the seam: needs overlap evidence
+    assert code == 1 and "crosses from DOTS (to 2020) to published figures" in out
+    assert "no published China-customs total for Central Asia (5) in the last 5 DOTS years (2016–2020)" in out
+    code, _, err = run(capsys, "growth", "all", "1992", "2021", "--real")
+    assert code == 2 and "year 2021 is after the IMF DOTS data (1992–2020)" in err and "--published" in err
 
 
 def test_a_missing_base_value_exits_1_with_the_reason(capsys):

@@ -486,7 +486,7 @@ def test_published_growth_seed_headline(published):
     json.dumps(out, allow_nan=False)
     assert out["multiple"] == pytest.approx(108.9, abs=0.05)
     assert out["start_value"] == 460 and out["end_value"] == 50_100
-    assert out["source"] == "published" and out["side"] == "as published"
+    assert out["source"] == "published" and out["side"] == "china"
     assert out["source_ids"] == sorted({SEED, "cgtn-2023-05-16"})
     assert out["start_qualifier"] == "exact" and out["end_qualifier"] == "exact"
     only_seed = m.published_growth(published, "CA5", 1992, 2021, source_ids=SEED)
@@ -502,7 +502,7 @@ def test_published_growth_not_in_usd_or_absent(published):
 
 
 def test_published_growth_bad_inputs(published):
-    valid = r"valid years for CA5 total_trade \(published figures\) are 1992–2022"
+    valid = r"valid years for CA5 total_trade \(China's reports, published figures\) are 1992–2022"
     with pytest.raises(ValueError, match=f"year 2030 is outside the data: {valid}"):
         m.published_growth(published, "all", 1992, 2030)
     with pytest.raises(ValueError, match="year 1991 is before 1992"):

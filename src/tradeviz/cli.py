@@ -49,22 +49,34 @@ def _data_snapshot(args) -> int:
 def _growth(args) -> int:
     import warnings
 
-    from tradeviz import countries, data, metrics
+    from tradeviz import countries, data, metrics, recent
 
     partner = countries.resolve(args.partner, allow_group=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", metrics.MetricWarning)
         if args.published:
-            result = metrics.published_growth(data.load_published(), partner, args.start, args.end)
+            result = metrics.published_growth(data.load_published(), partner, args.start, args.end, side=args.side)
         else:
             trade = data.load_trade()
             last = int(trade["year"].max())
+            if max(args.start, args.end) > last and (args.real or args.side != "china"):
+                raise ValueError(
+                    f"year {max(args.start, args.end)} is after the IMF DOTS data (1992–{last}); after {last} only "
+                    "China's customs figures are joined to DOTS, in current dollars: drop --real/--side, or use "
+                    "--published (with --side partner for the partner's own figures)")
             if max(args.start, args.end) > last:
-                raise ValueError(f"year {max(args.start, args.end)} is outside the IMF DOTS data (1992–{last}); "
-                                 "for later years use the published totals: add --published")
+                result = recent.chained_growth(trade, data.load_published(), data.load_published_series(),
+                                               partner, args.start, args.end)
+                return _print_growth(args, result, caught)
             cpi = data.load_cpi() if args.real else None
             result = metrics.growth_summary(trade, partner, args.start, args.end, side=args.side,
                                             real=args.real, cpi=cpi, base_year=args.base_year)
+    return _print_growth(args, result, caught)
+
+
+def _print_growth(args, result: dict, caught) -> int:
+    from tradeviz import metrics
+
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
     if args.json:
@@ -113,7 +125,9 @@ def parser() -> argparse.ArgumentParser:
     growth.add_argument("--side", choices=["china", "partner"], default="china",
                         help="whose reports: China's (default) or the partner's own (mirror)")
     growth.add_argument("--published", action="store_true",
-                        help="use the published totals (officials, press) instead of IMF DOTS; never mixed")
+                        help="use only published full-year figures (China's customs, or with --side partner the "
+                             "partner's own statistics), never DOTS. Without it, years after the DOTS data continue "
+                             "China's DOTS series with the published China-customs figures where the overlap check allows")
     growth.add_argument("--json", action="store_true", help="machine-readable output")
     growth.set_defaults(func=_growth)
 
@@ -144,8 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "growth":
         if args.base_year is not None and not args.real:
             top.error("--base-year needs --real (it sets the year of the constant dollars)")
-        if args.published and (args.real or args.side != "china"):
-            top.error("--published takes the totals as published: --real and --side do not apply")
+        if args.published and args.real:
+            top.error("--published takes the totals as published: --real does not apply")
     try:
         return args.func(args)
     except (DataError, BuildError, ProvenanceError) as exc:

@@ -869,7 +869,8 @@ def growth_summary(
 
 
 def _published_value(rows: pd.DataFrame, year: int, label: str) -> tuple[float, list[str], str, str]:
-    """Pick one published USD value for a year: best qualifier; identical values from several sources merge."""
+    """Pick one published USD value for a year: the series figure if one is marked, else the best qualifier
+    (identical values from several sources merge)."""
     here = rows.loc[rows["year"].eq(year)]
     if here.empty:
         return np.nan, [], "", f"no published figure for {label} in {year}"
@@ -877,6 +878,8 @@ def _published_value(rows: pd.DataFrame, year: int, label: str) -> tuple[float, 
     if usd.empty:
         units = ", ".join(sorted(here["unit"].astype(str).unique())) if "unit" in here.columns else "not USD"
         return np.nan, sorted(here["source_id"]), "", f"published figure for {year} is not in US$ ({units})"
+    if "in_series" in usd.columns and usd["in_series"].astype(bool).any():
+        usd = usd.loc[usd["in_series"].astype(bool)]
     rank = usd["qualifier"].map(QUALIFIER_RANK).fillna(len(QUALIFIER_RANK))
     best = usd.loc[rank.eq(rank.min())]
     if best["value_usd_millions"].nunique() > 1:
@@ -905,21 +908,27 @@ def published_series(published: pd.DataFrame, partner="all", measure: str = "tot
 
 def published_growth(
     published: pd.DataFrame, partner, start: int, end: int, *, measure: str = "total_trade",
-    source_ids: Iterable[str] | None = None, real: bool = False, cpi: pd.DataFrame | None = None,
-    base_year: int | None = None,
+    side: str = "china", source_ids: Iterable[str] | None = None, real: bool = False,
+    cpi: pd.DataFrame | None = None, base_year: int | None = None,
 ) -> dict:
-    """Growth between two published figures (press/official statements) only — never mixed with DOTS.
+    """Growth between two full-year published figures (officials, press, statistics offices) only — never DOTS.
 
-    Same fields as :func:`growth_summary`, with source "published", side "as published" (the figures'
-    own statistical source is in each row), and start/end_qualifier.  Per year the best-qualified
-    US$ figure is used (exact > approximate > lower bound); ``source_ids`` restricts the candidates.
+    Same fields as :func:`growth_summary`, with source "published", ``side`` whose statistics ("china": China's
+    customs; "partner": the partner's own), and start/end_qualifier.  Per year the figure of the published
+    series is used where one is marked, else the best-qualified US$ figure (exact > approximate > lower bound);
+    partial-year figures never count; ``source_ids`` restricts the candidates.
     """
     _require(published, _PUBLISHED_COLUMNS, "published-figures table")
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {list(MEASURES)}, not {measure!r}")
+    _check_side(side)
     code = countries.resolve(partner, allow_group=True)
-    label = f"{code} {measure} (published figures)"
+    if side == "partner" and code == GROUP:
+        raise ValueError("the five together publish no joint figure: use side='china' for 'all'")
+    label = f"{code} {measure} ({SIDES[side]}, published figures)"
     rows = published.loc[published["partner"].eq(code) & published["measure"].eq(measure)]
+    if "side" in rows.columns:
+        rows = rows.loc[rows["side"].eq(side) & rows["period"].eq("full_year")]
     if source_ids is not None:
         wanted = [source_ids] if isinstance(source_ids, str) else list(source_ids)
         rows = rows.loc[rows["source_id"].isin(wanted)]
@@ -929,7 +938,7 @@ def published_growth(
     (v0, ids0, q0, r0), (v1, ids1, q1, r1) = (_published_value(rows, y, label) for y in (start, end))
     return _summary(
         code=code, name=countries.name(code), start=start, end=end, start_value=v0, end_value=v1,
-        source="published", side="as published", source_ids=sorted(set(ids0) | set(ids1)),
+        source="published", side=side, source_ids=sorted(set(ids0) | set(ids1)),
         measure=measure, reason="; ".join(filter(None, (r0, r1))), real=real, cpi=cpi, base_year=base_year,
         extra={"start_qualifier": q0 or None, "end_qualifier": q1 or None},
     )
@@ -938,7 +947,9 @@ def published_growth(
 def format_growth(result: dict) -> str:
     """Human-readable lines for a :func:`growth_summary` / :func:`published_growth` result."""
     side = SIDES.get(result["side"], result["side"])
-    source = "published figures" if result["source"] == "published" else f"trade table, {side}"
+    source = {"published": f"published figures, {side}",
+              "DOTS + published": "IMF DOTS trade table and published figures, China's customs"}.get(
+        result["source"], f"trade table, {side}")
     span = f"{result['start_year']}–{result['end_year']}"
     head = f"{result['partner_name']} ({result['partner']}) — {result['measure'].replace('_', ' ')} with China, {span}"
 
@@ -956,5 +967,12 @@ def format_growth(result: dict) -> str:
     if estimated:
         lines.append(f"  caution: the value for {' and '.join(map(str, estimated))} includes IMF estimates "
                      "(derived from China's figures), not the partner's own report")
+    chain = result.get("chain")
+    if chain and chain.get("crosses"):
+        last = chain["last_dots_year"]
+        lines.append(f"  chain: to {last} IMF DOTS (China's reports), after {last} published China-customs figures")
+        lines.append(f"  overlap check (tolerance {chain['tolerance']:.0%}): {chain['overlap_check']}")
+    elif chain:
+        lines.append(f"  published China-customs figures only (DOTS ends in {chain['last_dots_year']})")
     lines.append(f"  source: {source} ({', '.join(result['source_ids'])})")
     return "\n".join(lines)

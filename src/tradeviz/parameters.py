@@ -36,6 +36,24 @@ def dots_period(start_year: int, end_year: int) -> tuple[int, int]:
     return int(start_year), int(end_year)
 
 
+def profile_period(start_year: int, end_year: int) -> tuple[int, int]:
+    """A country-profile period: start within DOTS, end up to the last year of the published series.
+
+    Years after the last DOTS year are shown from published figures (China's customs and the partner's own),
+    never as DOTS.
+    """
+    first, last = _dots_years()
+    published_last = int(data.load_published_series()["year"].max())
+    dots_year(start_year, "start_year")
+    if isinstance(end_year, bool) or not isinstance(end_year, int):
+        raise ValueError(f"end_year must be a year, got {end_year!r}")
+    if not first <= end_year <= published_last:
+        raise ValueError(f"end_year {end_year} is outside the data: IMF DOTS covers {first}–{last}, published "
+                         f"figures continue to {published_last}; choose an end_year in {first}–{published_last}")
+    metrics.check_period(start_year, end_year)
+    return int(start_year), int(end_year)
+
+
 def cpi_year(year: int) -> int:
     """A base year for constant dollars: a year with a complete US CPI-U annual average."""
     cpi_years = data.load_cpi()["year"]

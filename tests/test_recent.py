@@ -1,0 +1,105 @@
+"""Measures on the published figures: the overlap check with DOTS, the joined series, recent mirror gaps,
+the sum check and progress toward targets.  Expected values are computed here from the tables directly."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tradeviz import cli, data, metrics, recent
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return data.load_trade(), data.load_published(), data.load_published_series()
+
+
+def test_overlap_table_compares_each_published_figure_with_dots(tables):
+    trade, published, _ = tables
+    overlap = recent.overlap_table(trade, published)
+    row = overlap.query("partner == 'KGZ' and year == 2018 and side == 'china'").iloc[0]
+    dots = trade.query("year == 2018 and reporter == 'CHN' and partner == 'KGZ'").value_usd_millions.sum()
+    assert row.published_usd_millions == 5610 and row.dots_usd_millions == pytest.approx(dots)
+    assert row.ratio == pytest.approx(5610 / dots) and row.agrees and row.evidence
+    # a figure from a page naming no source is shown but decides nothing
+    kaz = overlap.query("partner == 'KAZ' and year == 2018").iloc[0]
+    assert kaz.side == "unstated" and not kaz.evidence
+    # 1992: 460 million published against 438.3 in DOTS, outside the window, disagrees and decides nothing
+    ca5 = overlap.query("partner == 'CA5' and year == 1992 and side == 'china'")
+    assert (~ca5.agrees).all() and (~ca5.in_window).all()
+
+
+def test_the_join_needs_agreeing_china_customs_evidence(tables):
+    trade, published, _ = tables
+    overlap = recent.overlap_table(trade, published)
+    assert recent.join_check(overlap, "KGZ")["allowed"]
+    refused = recent.join_check(overlap, "UZB")
+    assert not refused["allowed"] and "no published China-customs total for Uzbekistan" in refused["reason"]
+    # a disagreeing figure in the window refuses the join and names it
+    worse = overlap.copy()
+    worse.loc[(worse.partner == "KGZ") & worse.evidence, "agrees"] = False
+    check = recent.join_check(worse, "KGZ")
+    assert not check["allowed"] and "disagree with DOTS by more than 2%" in check["reason"]
+
+
+def test_chained_growth_uses_dots_then_published_china_customs(tables):
+    trade, published, series = tables
+    result = recent.chained_growth(trade, published, series, "KGZ", 2020, 2025)
+    dots_2020 = trade.query("year == 2020 and reporter == 'CHN' and partner == 'KGZ'").value_usd_millions.sum()
+    pub_2025 = series.query("year == 2025 and partner == 'KGZ' and side == 'china' and measure == 'total_trade'")
+    assert result["start_value"] == pytest.approx(dots_2020)
+    assert result["end_value"] == pub_2025.value_usd_millions.iloc[0] == 27_200
+    assert result["multiple"] == pytest.approx(27_200 / dots_2020)
+    assert result["chain"]["crosses"] and result["chain"]["basis"] == {2020: recent.BASIS_DOTS, 2025: recent.BASIS_PUBLISHED}
+    assert set(result["source_ids"]) == {"imf-dots-2022-02-02", "press-figures-2026"}
+    with pytest.warns(metrics.MetricWarning, match="cannot be shown to agree"):
+        refused = recent.chained_growth(trade, published, series, "UZB", 1992, 2025)
+    assert refused["status"] == metrics.NOT_COMPUTABLE and "crosses from DOTS" in refused["reason"]
+    within = recent.chained_growth(trade, published, series, "KAZ", 2021, 2025)
+    assert not within["chain"]["crosses"] and within["multiple"] == pytest.approx(48_700 / 25_250)
+    assert recent.chained_growth(trade, published, series, "KAZ", 1992, 2020) == metrics.growth_summary(trade, "KAZ", 1992, 2020)
+
+
+def test_the_cli_says_when_a_chain_crosses_the_seam(capsys):
+    assert cli.main(["growth", "KGZ", "2020", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert "×9.34" in out and "chain: to 2020 IMF DOTS (China's reports), after 2020 published China-customs" in out
+    assert "overlap check (tolerance 2%)" in out
+    assert cli.main(["growth", "UZB", "1992", "2025"]) == 1
+    assert "cannot be shown to agree" in capsys.readouterr().out
+
+
+def test_recent_mirror_is_the_dots_mirror_computation_on_published_figures(tables):
+    *_, series = tables
+    mirror = recent.recent_mirror(series, "KAZ").set_index(["direction", "year"])
+    row = mirror.loc[("CHN→KAZ", 2023)]
+    assert (row.exports_fob, row.imports_cif) == (24_700, 15_200)  # China's exports vs Kazakhstan's imports
+    assert row.ratio == pytest.approx(15_200 / 24_700)
+    back = mirror.loc[("KAZ→CHN", 2023)]
+    assert (back.exports_fob, back.imports_cif) == (14_900, 16_300)
+    gaps = recent.total_gap(series, "KGZ").set_index("year")
+    assert gaps.ratio[2024] == pytest.approx(22_710 / 5_500) and 4 < gaps.ratio[2024] < 4.2
+    assert np.isnan(gaps.ratio[2025])  # Kyrgyzstan's own 2025 figure is not in our sources
+
+
+def test_sum_check_shows_every_difference_and_what_is_missing(tables):
+    *_, series = tables
+    check = recent.sum_check(series).set_index("year")
+    parts = series.query("side == 'china' and measure == 'total_trade' and year == 2024 and partner != 'CA5'")
+    assert len(parts) == 5 and check.sum_of_five[2024] == pytest.approx(parts.value_usd_millions.sum())
+    assert check.difference[2024] == pytest.approx(94_820 - parts.value_usd_millions.sum())
+    assert np.isnan(check.sum_of_five[2021]) and check.missing[2021] == "KGZ, TJK, TKM, UZB"
+
+
+def test_target_progress(tables):
+    *_, series = tables
+    targets = data.load_targets()
+    distinct = recent.distinct_targets(targets)
+    assert not distinct.duplicated(["scope", "value_usd_millions", "deadline_year"]).any()
+    assert len(distinct) < len(targets)
+    progress = recent.target_progress(targets, series)
+    xi = progress.query("scope == 'CA5' and target_usd_millions == 70000 and side == 'china'").iloc[0]
+    first = series.query("partner == 'CA5' and side == 'china' and measure == 'total_trade' and value_usd_millions >= 70000")
+    assert xi.reached_year == first.year.min() == 2022 and xi.status == "reached in 2022"
+    assert xi.share_reached == pytest.approx(106_300 / 70_000)
+    kgz = progress.query("scope == 'KGZ' and target_usd_millions == 45000 and side == 'china'").iloc[0]
+    assert pd.isna(kgz.reached_year) and kgz.status.startswith("not reached by 2025")
