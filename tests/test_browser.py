@@ -17,8 +17,13 @@ from tradeviz import paths
 from tradeviz.render import load_config, render_reports
 
 CONFIG = paths.RENDER_CONFIG
-HEADLINES: dict[str, tuple[str, ...]] = {"overview": ("50.1 billion", "108.9")}
-"""Report name -> texts its page must show: the headline figures (US$50.1 billion in 2021, ×108.9)."""
+HEADLINES: dict[str, tuple[str, ...]] = {
+    "overview": ("50.1 billion", "108.9", "Since 2020", "$106.3 bn"),
+    "country_profile-KGZ-1992-2025": ("In 2025, China's customs reported $27.2 bn", "Overlap check"),
+    "targets_and_pledges": ("passed US$70 billion", "None of the later figures reports"),
+}
+"""Report name -> texts its page must show: the headline figures (US$50.1 billion in 2021, ×108.9), a 2025
+figure in a country profile, and the targets report's findings."""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -88,6 +93,7 @@ def test_index_and_every_report_display_cleanly(site, browser):
     index.close()
     expected = [r.html_name for r in load_config(CONFIG).reports]
     assert hrefs == expected
+    assert {f"{name}.html" for name in HEADLINES} <= set(hrefs), "a report with expected headlines was not rendered"
     failures = {"index.html": problems} if problems else {}
     images = 0
     for href in hrefs:

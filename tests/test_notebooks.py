@@ -20,8 +20,9 @@ SANITIZE = paths.NOTEBOOKS_DIR / "sanitize.cfg"
 STRAY_REPR = re.compile(r"^(Text|Line2D|\[<matplotlib)|<[\w.]+ (object )?at 0x[0-9a-f]+>", re.M)
 
 
-def test_the_three_notebooks_are_there():
-    assert [p.name for p in NOTEBOOKS] == ["country_profile.ipynb", "mirror_statistics.ipynb", "overview.ipynb"]
+def test_the_four_notebooks_are_there():
+    assert [p.name for p in NOTEBOOKS] == ["country_profile.ipynb", "mirror_statistics.ipynb", "overview.ipynb",
+                                           "targets_and_pledges.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -111,7 +112,8 @@ def test_refreshing_reproduces_the_stored_notebooks_byte_for_byte(tmp_path):
 @pytest.mark.parametrize("parameters, message", [
     ({"partner": "Russia"}, r"Unknown country 'Russia'\. Valid choices: KAZ \(Kazakhstan\)"),
     ({"start_year": 1985}, r"year 1985 is before 1992.*valid years .* are 1992–2020"),
-    ({"end_year": 2031}, r"year 2031 is outside the data: valid years .* are 1992–2020"),
+    ({"end_year": 2031}, r"end_year 2031 is outside the data: IMF DOTS covers 1992–2020, published figures "
+                         r"continue to 2025; choose an end_year in 1992–2025"),
 ])
 def test_bad_parameters_stop_the_profile_with_a_clear_message(tmp_path, parameters, message):
     import papermill

@@ -54,6 +54,16 @@ def profile_period(start_year: int, end_year: int) -> tuple[int, int]:
     return int(start_year), int(end_year)
 
 
+def published_year(year: int, what: str = "year") -> int:
+    """A year after the DOTS coverage for which the published series has figures (2021 to its last year)."""
+    last_dots = _dots_years()[1]
+    last = int(data.load_published_series()["year"].max())
+    if isinstance(year, bool) or not isinstance(year, int) or not last_dots < year <= last:
+        raise ValueError(f"{what} {year!r} is not a year of the published series after DOTS; "
+                         f"choose one in {last_dots + 1}–{last}")
+    return year
+
+
 def cpi_year(year: int) -> int:
     """A base year for constant dollars: a year with a complete US CPI-U annual average."""
     cpi_years = data.load_cpi()["year"]

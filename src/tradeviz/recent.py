@@ -74,8 +74,10 @@ def overlap_table(trade: pd.DataFrame, published: pd.DataFrame, *, tolerance: fl
                              (out["ratio"] - 1).abs() <= tolerance)
     out["in_window"] = out["year"] > last - window
     out["evidence"] = out["in_window"] & out["side"].eq("china")
+    out["window_first"] = last - window + 1
     columns = ["partner", "year", "measure", "side", "published_usd_millions", "qualifier", "dots_usd_millions",
-               "difference", "ratio", "agrees", "in_window", "evidence", "figure_id", "source_id", "dots_source_ids"]
+               "difference", "ratio", "agrees", "in_window", "evidence", "window_first", "figure_id", "source_id",
+               "dots_source_ids"]
     order = {code: i for i, code in enumerate(list(FIVE) + [GROUP])}
     out = out[columns].sort_values(["partner", "measure", "year", "figure_id"], key=lambda s: s.map(order)
                                    if s.name == "partner" else s)
@@ -92,7 +94,7 @@ def join_check(overlap: pd.DataFrame, partner, *, window: int = OVERLAP_WINDOW) 
     totals = rows.loc[rows["measure"].eq("total_trade") & rows["qualifier"].ne("lower_bound")]
     label = countries.name(code)
     if totals.empty:
-        first = int(overlap["year"].max()) - window + 1 if len(overlap) else None
+        first = int(overlap["window_first"].iloc[0]) if len(overlap) else None
         span = f" ({first}–{first + window - 1})" if first else ""
         return dict(partner=code, allowed=False, evidence=[],
                     reason=f"no published China-customs total for {label} in the last {window} DOTS years{span} "
@@ -264,38 +266,123 @@ def distinct_targets(targets: pd.DataFrame) -> pd.DataFrame:
                                                                       na_position="last").reset_index(drop=True)
 
 
-def target_progress(targets: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
-    """Each target against the published annual totals, from each side that publishes them.
+def annual_totals(series: pd.DataFrame, trade: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Total trade per (partner, side, year) for target tracking: DOTS to its last year (China's reports for
+    side "china", the partner's own for side "partner"; CA5 on China's side only), the published series after.
 
-    One row per target and side (china; partner where the scope is one country).  Columns: target_id, scope,
-    side, target_usd_millions, deadline_year, announced_year, latest_year, latest_usd_millions, share_reached
-    (latest / target), reached_year (first year from the announcement on whose published total ≥ target;
-    <NA> if none), status (text).  Years without a published figure are not assumed either way.
+    Columns: partner, side, year, value_usd_millions, basis ("IMF DOTS" or "published").  Both bases are each
+    side's own customs or statistics figures; they are listed year by year, not joined into one growth rate.
+    DOTS years that include an IMF estimate are left out (the estimate is not the reporter's own figure).
     """
-    totals = series.loc[series["measure"].eq("total_trade")]
+    pub = series.loc[series["measure"].eq("total_trade"), ["partner", "side", "year", "value_usd_millions"]]
+    pub = pub.assign(basis="published")
+    if trade is None:
+        return pub.reset_index(drop=True)
+    last = int(trade["year"].max())
+    frames = [pub.loc[pub["year"].gt(last)]]
+    for side in ("china", "partner"):
+        totals = metrics.partner_totals(trade, side, include_group=side == "china").dropna(subset=["total"])
+        if "imf_estimate" in totals.columns:  # an IMF estimate is not the reporter's own figure
+            totals = totals.loc[~totals["imf_estimate"].astype(bool)]
+        frames.append(pd.DataFrame({"partner": totals["partner"], "side": side, "year": totals["year"],
+                                    "value_usd_millions": totals["total"], "basis": "IMF DOTS"}))
+    return pd.concat(frames, ignore_index=True).sort_values(["partner", "side", "year"]).reset_index(drop=True)
+
+
+def target_progress(targets: pd.DataFrame, series: pd.DataFrame, trade: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each target against the annual totals, from each side that reports them.
+
+    One row per distinct target and side (china; also partner where the scope is one country).  With ``trade``,
+    years up to the last DOTS year come from DOTS and later ones from the published series
+    (:func:`annual_totals`); without it, the published series only.  Columns: target_id, scope, side,
+    target_usd_millions, deadline_year, announced_year, announced_by, n_pages, latest_year, latest_usd_millions,
+    share_reached (latest / target), reached_year (first year from the announcement on whose total ≥ target;
+    <NA> if none), reached_basis, met_by_deadline (<NA> without a deadline or before it), status (text).
+    Years without a figure are not assumed either way.
+    """
+    totals = annual_totals(series, trade)
     rows = []
     for t in distinct_targets(targets).itertuples():
         sides = ["china"] if t.scope == GROUP else ["china", "partner"]
         for side in sides:
             values = totals.loc[totals["partner"].eq(t.scope) & totals["side"].eq(side)].sort_values("year")
             since = values.loc[values["year"].ge(t.announced_year)] if pd.notna(t.announced_year) else values
-            reached = since.loc[since["value_usd_millions"].ge(t.value_usd_millions), "year"]
+            reached = since.loc[since["value_usd_millions"].ge(t.value_usd_millions)]
             latest = values.iloc[-1] if len(values) else None
             row = dict(target_id=t.target_id, scope=t.scope, side=side, target_usd_millions=t.value_usd_millions,
                        deadline_year=t.deadline_year, announced_year=t.announced_year,
                        announced_by=t.announced_by, n_pages=t.n_pages,
                        latest_year=None if latest is None else int(latest["year"]),
                        latest_usd_millions=np.nan if latest is None else float(latest["value_usd_millions"]),
-                       reached_year=int(reached.iloc[0]) if len(reached) else None)
+                       reached_year=int(reached["year"].iloc[0]) if len(reached) else None,
+                       reached_basis=str(reached["basis"].iloc[0]) if len(reached) else None)
             row["share_reached"] = row["latest_usd_millions"] / t.value_usd_millions
-            if latest is None:
-                row["status"] = "no published total"
-            elif row["reached_year"] is not None:
-                row["status"] = f"reached in {row['reached_year']}"
+            deadline = t.deadline_year
+            if pd.isna(deadline) or latest is None:
+                row["met_by_deadline"] = None
+            elif row["reached_year"] is not None and row["reached_year"] <= deadline:
+                row["met_by_deadline"] = True
+            elif row["latest_year"] >= deadline:
+                row["met_by_deadline"] = False
             else:
-                row["status"] = f"not reached by {row['latest_year']} (latest published year)"
+                row["met_by_deadline"] = None
+            if latest is None:
+                row["status"] = "no total published"
+            elif row["reached_year"] is not None:
+                late = " (after its deadline)" if row["met_by_deadline"] is False else ""
+                row["status"] = f"reached in {row['reached_year']}{late}"
+            else:
+                row["status"] = f"not reached by {row['latest_year']} (latest year with a figure)"
             rows.append(row)
     out = pd.DataFrame(rows)
-    for col in ("deadline_year", "latest_year", "reached_year"):
+    for col in ("deadline_year", "announced_year", "latest_year", "reached_year"):
         out[col] = out[col].astype("Int64")
+    out["met_by_deadline"] = out["met_by_deadline"].astype("boolean")
     return out
+
+
+SIDE_LABELS = {"china": "China's customs", "partner": "partner's own statistics"}
+MEASURE_LABELS = {"total_trade": "total", "china_exports": "China → partner", "china_imports": "partner → China"}
+
+
+def both_sides_table(series: pd.DataFrame, partner, first: int, last: int) -> pd.DataFrame:
+    """The published series for one partner, one row per year ``first``..``last``, in US$ billions.
+
+    Columns "<side>: <measure> (US$ bn)" for both sides and the three measures, plus "China ÷ partner (total)".
+    A figure no page gives is NaN: shown as missing, never filled.
+    """
+    code = _partners(partner)[0]
+    rows = series.loc[series["partner"].eq(code) & series["year"].between(first, last)]
+    out = pd.DataFrame(index=pd.Index(range(first, last + 1), name="year"))
+    for side in ("china", "partner"):
+        for measure in MEASURE_LABELS:
+            values = rows.loc[rows["side"].eq(side) & rows["measure"].eq(measure)].set_index("year")
+            out[f"{SIDE_LABELS[side]}: {MEASURE_LABELS[measure]} (US$ bn)"] = values["value_usd_millions"] / 1000
+    china = out[f"{SIDE_LABELS['china']}: total (US$ bn)"]
+    own = out[f"{SIDE_LABELS['partner']}: total (US$ bn)"]
+    out["China ÷ partner (total)"] = china / own
+    return out
+
+
+def gas_share(gas: pd.DataFrame, series: pd.DataFrame, partner) -> pd.DataFrame:
+    """China's pipeline-gas imports from a partner against all China's imports from it, full years (China's customs).
+
+    Where pages give different gas values for a year, both ends are kept (gas_low/gas_high, share_low/share_high).
+    Columns: year, gas_low, gas_high (million US$), china_imports (million US$, published series), share_low,
+    share_high, gas_figure_ids, imports_figure_id.  Years without both figures are left out.
+    """
+    code = _partners(partner)[0]
+    rows = gas.loc[gas["supplier"].eq(code) & gas["period"].eq("full_year") & gas["value_usd_millions"].notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=["year", "gas_low", "gas_high", "china_imports", "share_low", "share_high",
+                                     "gas_figure_ids", "imports_figure_id"])
+    by_year = rows.groupby("year").agg(gas_low=("value_usd_millions", "min"), gas_high=("value_usd_millions", "max"),
+                                       gas_figure_ids=("figure_id", "; ".join))
+    imports = series.loc[series["partner"].eq(code) & series["side"].eq("china") & series["measure"].eq("china_imports")]
+    imports = imports.set_index("year")
+    out = by_year.join(imports[["value_usd_millions", "figure_id"]].rename(
+        columns={"value_usd_millions": "china_imports", "figure_id": "imports_figure_id"}), how="inner")
+    out["share_low"] = out["gas_low"] / out["china_imports"]
+    out["share_high"] = out["gas_high"] / out["china_imports"]
+    return out.reset_index()[["year", "gas_low", "gas_high", "china_imports", "share_low", "share_high",
+                              "gas_figure_ids", "imports_figure_id"]]
