@@ -55,8 +55,8 @@ def _build_fails(capsys, *needles):
 def test_raw_folder_has_provenance_and_is_read_only_through_checksums():
     folder = build.paths.raw_dir() / FOLDER
     record = provenance.read_record(folder)
-    assert set(record["files"]) == {"SOURCE.md", "country_names.json", "trade_figures.csv", "targets.csv",
-                                    "pledges.csv", "gas_imports.csv"}
+    assert set(record["files"]) == {"SOURCE.md", "SEARCHES.md", "country_names.json", "trade_figures.csv",
+                                    "targets.csv", "pledges.csv", "gas_imports.csv"}
     assert "stored copies of public web pages" in record["sources"][0]["url"]
     assert provenance.verify() == []
 
