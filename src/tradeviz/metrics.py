@@ -795,7 +795,7 @@ def bri_comparison(
 # --------------------------------------------------------------------------- CLI-level summaries
 
 
-def _summary(
+def growth_result(
     *, code, name, start, end, start_value, end_value, source, side, source_ids, measure, reason="",
     real=False, cpi=None, base_year=None, extra=None,
 ) -> dict:
@@ -857,7 +857,7 @@ def growth_summary(
         if not rows.at[y, "complete"]
     ]
     problem = str(_problems(rows.at[start, "total"], rows.at[end, "total"])[0])
-    return _summary(
+    return growth_result(
         code=label, name=name, start=start, end=end,
         start_value=rows.at[start, "total"], end_value=rows.at[end, "total"],
         source="trade", side=side, source_ids=sorted(set(_join_ids(rows["source_ids"]).split("; ")) - {""}),
@@ -936,7 +936,7 @@ def published_growth(
     check_years(rows["year"], label, start, end)
     check_period(start, end)
     (v0, ids0, q0, r0), (v1, ids1, q1, r1) = (_published_value(rows, y, label) for y in (start, end))
-    return _summary(
+    return growth_result(
         code=code, name=countries.name(code), start=start, end=end, start_value=v0, end_value=v1,
         source="published", side=side, source_ids=sorted(set(ids0) | set(ids1)),
         measure=measure, reason="; ".join(filter(None, (r0, r1))), real=real, cpi=cpi, base_year=base_year,

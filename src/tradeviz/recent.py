@@ -156,7 +156,7 @@ def chained_growth(trade: pd.DataFrame, published: pd.DataFrame, series: pd.Data
     chain = dict(crosses=crosses, last_dots_year=last, overlap_check=check["reason"], evidence=check["evidence"],
                  tolerance=OVERLAP_TOLERANCE)
     if crosses and not check["allowed"]:
-        return metrics._summary(code=code, name=name, start=start, end=end, start_value=np.nan, end_value=np.nan,
+        return metrics.growth_result(code=code, name=name, start=start, end=end, start_value=np.nan, end_value=np.nan,
                                 source="DOTS + published", side="china", source_ids=[], measure="total_trade",
                                 reason=f"the period crosses from DOTS (to {last}) to published figures, and "
                                        f"{check['reason']}", extra={"chain": chain})
@@ -167,7 +167,7 @@ def chained_growth(trade: pd.DataFrame, published: pd.DataFrame, series: pd.Data
     ids = sorted({i for ids in rows["source_id"] for i in str(ids).split("; ") if i})
     chain["basis"] = {int(y): b for y, b in rows["basis"].items()}
     chain["figure_ids"] = [f for f in rows["figure_id"] if f]
-    return metrics._summary(
+    return metrics.growth_result(
         code=code, name=name, start=start, end=end, start_value=rows.at[start, "value_usd_millions"],
         end_value=rows.at[end, "value_usd_millions"], source="DOTS + published" if crosses else "published",
         side="china", source_ids=ids, measure="total_trade",
