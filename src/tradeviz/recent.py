@@ -58,8 +58,9 @@ def overlap_table(trade: pd.DataFrame, published: pd.DataFrame, *, tolerance: fl
     (side "unstated") are listed too, with ``evidence`` False, because a reader will ask about them.
     Columns: partner, year, measure, side, published_usd_millions, qualifier, dots_usd_millions, difference
     (published − DOTS), ratio (published / DOTS), agrees (``|ratio − 1| ≤ tolerance``; for a lower bound,
-    DOTS ≥ bound × (1 − tolerance)), in_window (year among the last ``window`` DOTS years), evidence (China's
-    customs, in the window: these decide the join), figure_id, source_id, dots_source_ids.
+    DOTS ≥ bound × (1 − tolerance)), in_window (year among the last ``window`` DOTS years), evidence (an exact
+    or approximate China-customs figure in the window: these decide the join), window_first, figure_id,
+    source_id, dots_source_ids.
     """
     last = int(trade["year"].max())
     pub = published.loc[published["side"].isin(["china", "unstated"]) & published["period"].eq("full_year")
@@ -73,7 +74,7 @@ def overlap_table(trade: pd.DataFrame, published: pd.DataFrame, *, tolerance: fl
     out["agrees"] = np.where(bound, out["dots_usd_millions"] >= out["published_usd_millions"] * (1 - tolerance),
                              (out["ratio"] - 1).abs() <= tolerance)
     out["in_window"] = out["year"] > last - window
-    out["evidence"] = out["in_window"] & out["side"].eq("china")
+    out["evidence"] = out["in_window"] & out["side"].eq("china") & out["qualifier"].ne("lower_bound")
     out["window_first"] = last - window + 1
     columns = ["partner", "year", "measure", "side", "published_usd_millions", "qualifier", "dots_usd_millions",
                "difference", "ratio", "agrees", "in_window", "evidence", "window_first", "figure_id", "source_id",
