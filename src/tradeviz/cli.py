@@ -137,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     from tradeviz.build import BuildError
     from tradeviz.countries import UnknownCountryError
     from tradeviz.data import DataError
+    from tradeviz.paths import DataLayoutError
     from tradeviz.provenance import ProvenanceError
+    from tradeviz.render import KernelUnavailableError
 
     top = parser()
     args = top.parse_args(argv)
@@ -148,12 +150,15 @@ def main(argv: list[str] | None = None) -> int:
             top.error("--published takes the totals as published: --real and --side do not apply")
     try:
         return args.func(args)
-    except (DataError, BuildError, ProvenanceError) as exc:
+    except (DataError, BuildError, ProvenanceError, DataLayoutError, KernelUnavailableError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except (UnknownCountryError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # a file the user named, or the disk: one line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,13 +14,20 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJ_ROOT = PACKAGE_DIR.parents[1]
 
 
+class DataLayoutError(FileNotFoundError):
+    """The data tree is not where tradeviz looks for it; the message says where it looked and what to do."""
+
+
 def data_dir() -> Path:
     """Root of the data tree: ``$TRADEVIZ_DATA_DIR`` if set, else ``<repo>/data``."""
     override = os.environ.get("TRADEVIZ_DATA_DIR")
     if override:
-        return Path(override).resolve()
+        path = Path(override).resolve()
+        if not path.is_dir():
+            raise DataLayoutError(f"TRADEVIZ_DATA_DIR={override} is not a folder; point it at a copy of data/ or unset it.")
+        return path
     if not (PROJ_ROOT / "data").is_dir():
-        raise FileNotFoundError(
+        raise DataLayoutError(
             f"tradeviz expects its repository layout (data/ beside src/), not found above {PACKAGE_DIR}. "
             "Install it editable from a clone (`make venv`, or `pip install -e .`), or set TRADEVIZ_DATA_DIR."
         )

@@ -31,8 +31,9 @@ def execute(path: Path):
     import nbformat
     from nbclient import NotebookClient
 
-    from tradeviz.render import KERNEL_NAME, kernel_manager_class
+    from tradeviz.render import KERNEL_NAME, check_kernel, kernel_manager_class
 
+    check_kernel()
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
