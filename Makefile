@@ -25,8 +25,7 @@ $(STAMP): pyproject.toml requirements.lock Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	# the notebooks' kernel "tradeviz", inside .venv: Jupyter and papermill run them with this environment
-	$(BIN)/python -m ipykernel install --sys-prefix --name tradeviz --display-name "Python (tradeviz)" >/dev/null
+	# the notebooks declare the standard kernel "python3": Jupyter and papermill started from .venv run them with .venv
 	touch $(STAMP)
 
 refresh-notebooks: venv  ## re-execute notebooks/ in place after an intended change (byte-stable: run twice, git stays clean)

@@ -35,7 +35,9 @@ from tqdm import tqdm
 from tradeviz import countries, paths
 from tradeviz.io import atomic_write_bytes
 
-KERNEL_NAME = "tradeviz"
+KERNEL_NAME = "python3"
+"""The kernel name the notebooks declare and the executed reports record: the standard one, so plain papermill
+and JupyterLab run them in the current environment.  tradeviz itself always starts ``sys.executable``."""
 CELL_TIMEOUT = 600
 """Seconds a single cell may run before the report counts as failed."""
 REMOVE_CELL_TAGS = ("remove-cell", "remove_cell")
