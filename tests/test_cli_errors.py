@@ -72,3 +72,23 @@ def test_no_traceback_from_a_real_process(tmp_path):
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert proc.returncode == 1 and proc.stdout == ""
     one_message(proc.stderr)
+
+
+def test_without_data_raw_the_build_says_it_needs_a_clone_and_validate_says_what_it_skipped(capsys, data_copy):
+    (data_copy / "raw" / "provenance.json").unlink()  # what a wheel install looks like: no full data/raw
+    code, err = run(capsys, "data", "build")
+    assert code == 1 and "needs data/raw" in one_message(err) and "clone" in err
+    code = cli.main(["data", "validate"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "the Data Package is valid" in out and "need a clone" in out
+    assert err.startswith("note: raw checksums and build freshness not checked")
+
+
+def test_notebooks_copy_gives_editable_copies_and_never_overwrites_silently(capsys, tmp_path):
+    assert cli.main(["notebooks", "copy", str(tmp_path / "mine")]) == 0
+    copied = sorted(p.name for p in (tmp_path / "mine").glob("*.ipynb"))
+    assert copied == sorted(p.name for p in paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+    capsys.readouterr()
+    code, err = run(capsys, "notebooks", "copy", str(tmp_path / "mine"))
+    assert code == 2 and "--force" in one_message(err)
+    assert cli.main(["notebooks", "copy", str(tmp_path / "mine"), "--force"]) == 0

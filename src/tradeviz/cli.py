@@ -1,4 +1,4 @@
-"""The ``tradeviz`` command line: ``data build|validate|snapshot``, ``growth``, ``render``.
+"""The ``tradeviz`` command line: ``data build|validate|snapshot``, ``growth``, ``render``, ``notebooks``.
 
 Exit codes: 0 success, 1 a failure while working (bad data, a failing report), 2 bad input
 (unknown country, impossible year, bad option).
@@ -26,15 +26,22 @@ def _data_build(args) -> int:
 
 
 def _data_validate(args) -> int:
-    from tradeviz import validate
+    from tradeviz import paths, validate
 
     problems = validate.validate_all()
+    skipped = validate.skipped_checks()
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
+    for note in skipped:
+        print(f"note: {note}", file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_FAILURE
-    print("data OK: raw checksums match, the Data Package is valid, curated tables equal a fresh build.")
+    if skipped:
+        print(f"data OK: the Data Package is valid ({paths.data_dir()}); raw checksums and build freshness "
+              "need a clone.")
+    else:
+        print("data OK: raw checksums match, the Data Package is valid, curated tables equal a fresh build.")
     return 0
 
 
@@ -91,6 +98,16 @@ def _notebooks_refresh(args) -> int:
     return 0
 
 
+def _notebooks_copy(args) -> int:
+    from tradeviz import refresh
+
+    for path in refresh.copy_notebooks(Path(args.folder), overwrite=args.force):
+        print(f"copied {path}")
+    print(f"run them there, e.g. `papermill {Path(args.folder) / 'country_profile.ipynb'} out.ipynb -p partner TJK`, "
+          "or open them in Jupyter (kernel: Python 3 of this environment).")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="tradeviz", description=__doc__.splitlines()[0])
     verbs = top.add_subparsers(dest="command", required=True)
@@ -125,11 +142,15 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("--quiet", action="store_true", help="no progress bar")
     render.set_defaults(func=_render)
 
-    notebooks = verbs.add_parser("notebooks", help="maintain the stored notebook outputs (the nbval reference)")
+    notebooks = verbs.add_parser("notebooks", help="copy the notebooks, or refresh their stored outputs (nbval reference)")
     notebook_verbs = notebooks.add_subparsers(dest="notebooks_command", required=True)
     refresh = notebook_verbs.add_parser("refresh", help="re-execute notebooks/ in place with default parameters")
     refresh.add_argument("names", nargs="*", help="notebook names (default: all)")
     refresh.set_defaults(func=_notebooks_refresh)
+    copy = notebook_verbs.add_parser("copy", help="copy the notebooks into a folder of your own, to edit and run there")
+    copy.add_argument("folder", help="destination folder (created if missing)")
+    copy.add_argument("--force", action="store_true", help="overwrite notebooks already there")
+    copy.set_defaults(func=_notebooks_copy)
     return top
 
 
