@@ -66,10 +66,16 @@ def test_render_without_a_kernel(capsys, monkeypatch, tmp_path):
     assert not list(tmp_path.glob("*.html"))
 
 
-def test_no_traceback_from_a_real_process(tmp_path):
+def test_no_traceback_from_a_real_process_run_as_python_m_tradeviz(tmp_path):
     env = {**os.environ, "TRADEVIZ_DATA_DIR": str(tmp_path / "nowhere")}
-    proc = subprocess.run([sys.executable, "-m", "tradeviz.cli", "growth", "KAZ", "1992", "2020"],
-                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tradeviz", "growth", "KAZ", "1992", "2020"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode == 1 and proc.stdout == ""
     one_message(proc.stderr)
 

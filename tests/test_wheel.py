@@ -33,8 +33,11 @@ def _run(command: list[str], cwd: Path, env: dict[str, str], ok: bool = True) ->
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
-    _run([sys.executable, *PIP, "wheel", "--quiet", "--no-deps", "--wheel-dir", str(dist), str(ROOT)], ROOT,
-         dict(os.environ))
+    _run(
+        [sys.executable, *PIP, "wheel", "--quiet", "--no-deps", "--wheel-dir", str(dist), str(ROOT)],
+        ROOT,
+        dict(os.environ),
+    )
     (built,) = dist.glob("tradeviz-*.whl")
     return built
 
@@ -49,8 +52,11 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pa
     env["VIRTUAL_ENV"] = str(venv)
     # no kernel spec from the user's own Jupyter folders: the wheel must work with what the venv itself provides
     env["JUPYTER_DATA_DIR"] = str(venv / "share" / "jupyter-user")
-    _run([str(venv / "bin" / "python"), *PIP, "install", "--quiet", "-c", str(ROOT / "requirements.lock"), str(wheel)],
-         ROOT, env)
+    _run(
+        [str(venv / "bin" / "python"), *PIP, "install", "--quiet", "-c", str(ROOT / "requirements.lock"), str(wheel)],
+        ROOT,
+        env,
+    )
     return venv, env
 
 
@@ -59,9 +65,14 @@ def test_the_wheel_ships_the_data_and_notebooks_but_not_raw(wheel: Path):
     bundled = "tradeviz/bundled/"
     expected = [f"{bundled}data/curated/{p.name}" for p in (ROOT / "data" / "curated").glob("*.csv")]
     expected += [f"{bundled}notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")]
-    expected += [f"{bundled}data/datapackage.json", f"{bundled}data/README.md", f"{bundled}notebooks/sanitize.cfg",
-                 f"{bundled}reports.yaml", "tradeviz/tradeviz.mplstyle",
-                 f"{bundled}data/raw/naturalearth-110m/ne_110m_admin_0_countries.json"]
+    expected += [
+        f"{bundled}data/datapackage.json",
+        f"{bundled}data/README.md",
+        f"{bundled}notebooks/sanitize.cfg",
+        f"{bundled}reports.yaml",
+        "tradeviz/tradeviz.mplstyle",
+        f"{bundled}data/raw/naturalearth-110m/ne_110m_admin_0_countries.json",
+    ]
     assert not [n for n in expected if n not in names]
     raw = [n for n in names if n.startswith(f"{bundled}data/raw/")]
     assert not [n for n in raw if n.endswith((".xlsx", ".csv", ".txt")) and "LICENSE" not in n], "raw sources stay out"
@@ -71,13 +82,23 @@ def test_the_wheel_ships_the_data_and_notebooks_but_not_raw(wheel: Path):
 def test_the_installed_wheel_works_from_any_folder(installed: tuple[Path, dict[str, str]], tmp_path: Path):
     venv, env = installed
     bin_ = venv / "bin"
-    where = _run([str(bin_ / "python"), "-c", "from tradeviz import paths; import json; print(json.dumps("
-                  "[str(paths.NOTEBOOKS_DIR), str(paths.data_dir()), paths.is_clone()]))"], tmp_path, env)
+    where = _run(
+        [
+            str(bin_ / "python"),
+            "-c",
+            "from tradeviz import paths; import json; print(json.dumps("
+            "[str(paths.NOTEBOOKS_DIR), str(paths.data_dir()), paths.is_clone()]))",
+        ],
+        tmp_path,
+        env,
+    )
     notebooks, data, clone = json.loads(where.stdout)
     assert not clone and Path(data).is_relative_to(venv) and Path(notebooks).is_relative_to(venv)
 
     growth = _run([str(bin_ / "tradeviz"), "growth", "KAZ", "1992", "2020"], tmp_path, env)
     assert "×58.99" in growth.stdout
+    as_module = _run([str(bin_ / "python"), "-m", "tradeviz", "growth", "KAZ", "1992", "2020"], tmp_path, env)
+    assert as_module.stdout == growth.stdout
 
     validate = _run([str(bin_ / "tradeviz"), "data", "validate"], tmp_path, env)
     assert "the Data Package is valid" in validate.stdout and "need a clone" in validate.stdout
@@ -90,10 +111,23 @@ def test_the_installed_wheel_works_from_any_folder(installed: tuple[Path, dict[s
     assert (out / "overview.html").stat().st_size > 10_000 and (out / "index.html").is_file()
 
     # plain papermill, no -k: the notebook's standard python3 kernel is this environment's
-    _run([str(bin_ / "papermill"), "--no-progress-bar", str(Path(notebooks) / "country_profile.ipynb"), "out.ipynb",
-          "-p", "partner", "TJK"], tmp_path, env)
+    _run(
+        [
+            str(bin_ / "papermill"),
+            "--no-progress-bar",
+            str(Path(notebooks) / "country_profile.ipynb"),
+            "out.ipynb",
+            "-p",
+            "partner",
+            "TJK",
+        ],
+        tmp_path,
+        env,
+    )
     executed = json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))
     assert not [o for c in executed["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
 
     _run([str(bin_ / "tradeviz"), "notebooks", "copy", "mine"], tmp_path, env)
-    assert sorted(p.name for p in (tmp_path / "mine").glob("*.ipynb")) == sorted(p.name for p in Path(notebooks).glob("*.ipynb"))
+    assert sorted(p.name for p in (tmp_path / "mine").glob("*.ipynb")) == sorted(
+        p.name for p in Path(notebooks).glob("*.ipynb")
+    )

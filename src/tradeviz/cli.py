@@ -38,8 +38,9 @@ def _data_validate(args) -> int:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_FAILURE
     if skipped:
-        print(f"data OK: the Data Package is valid ({paths.data_dir()}); raw checksums and build freshness "
-              "need a clone.")
+        print(
+            f"data OK: the Data Package is valid ({paths.data_dir()}); raw checksums and build freshness need a clone."
+        )
     else:
         print("data OK: raw checksums match, the Data Package is valid, curated tables equal a fresh build.")
     return 0
@@ -67,11 +68,14 @@ def _growth(args) -> int:
             trade = data.load_trade()
             last = int(trade["year"].max())
             if max(args.start, args.end) > last:
-                raise ValueError(f"year {max(args.start, args.end)} is outside the IMF DOTS data (1992–{last}); "
-                                 "for later years use the published totals: add --published")
+                raise ValueError(
+                    f"year {max(args.start, args.end)} is outside the IMF DOTS data (1992–{last}); "
+                    "for later years use the published totals: add --published"
+                )
             cpi = data.load_cpi() if args.real else None
-            result = metrics.growth_summary(trade, partner, args.start, args.end, side=args.side,
-                                            real=args.real, cpi=cpi, base_year=args.base_year)
+            result = metrics.growth_summary(
+                trade, partner, args.start, args.end, side=args.side, real=args.real, cpi=cpi, base_year=args.base_year
+            )
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
     if args.json:
@@ -84,8 +88,13 @@ def _growth(args) -> int:
 def _render(args) -> int:
     from tradeviz import render
 
-    summary = render.render_reports(only=args.only, partner=args.partner, jobs=args.jobs,
-                                    out=Path(args.out) if args.out else None, progress=not args.quiet)
+    summary = render.render_reports(
+        only=args.only,
+        partner=args.partner,
+        jobs=args.jobs,
+        out=Path(args.out) if args.out else None,
+        progress=not args.quiet,
+    )
     print(summary.describe())
     return EXIT_FAILURE if summary.failures else 0
 
@@ -103,8 +112,10 @@ def _notebooks_copy(args) -> int:
 
     for path in refresh.copy_notebooks(Path(args.folder), overwrite=args.force):
         print(f"copied {path}")
-    print(f"run them there, e.g. `papermill {Path(args.folder) / 'country_profile.ipynb'} out.ipynb -p partner TJK`, "
-          "or open them in Jupyter (kernel: Python 3 of this environment).")
+    print(
+        f"run them there, e.g. `papermill {Path(args.folder) / 'country_profile.ipynb'} out.ipynb -p partner TJK`, "
+        "or open them in Jupyter (kernel: Python 3 of this environment)."
+    )
     return 0
 
 
@@ -115,8 +126,9 @@ def parser() -> argparse.ArgumentParser:
     data = verbs.add_parser("data", help="build and validate the curated tables")
     data_verbs = data.add_subparsers(dest="data_command", required=True)
     data_verbs.add_parser("build", help="derive every curated table from data/raw").set_defaults(func=_data_build)
-    data_verbs.add_parser("validate", help="check raw checksums, the Data Package schema and build freshness"
-                          ).set_defaults(func=_data_validate)
+    data_verbs.add_parser(
+        "validate", help="check raw checksums, the Data Package schema and build freshness"
+    ).set_defaults(func=_data_validate)
     snap = data_verbs.add_parser("snapshot", help="record checksums of the files in a raw folder")
     snap.add_argument("folder", help="folder under data/raw holding a provenance.json")
     snap.set_defaults(func=_data_snapshot)
@@ -127,10 +139,17 @@ def parser() -> argparse.ArgumentParser:
     growth.add_argument("end", type=int, help="end year")
     growth.add_argument("--real", action="store_true", help="deflate with US CPI-U to constant dollars")
     growth.add_argument("--base-year", type=int, default=None, help="base year of the constant dollars (default: END)")
-    growth.add_argument("--side", choices=["china", "partner"], default="china",
-                        help="whose reports: China's (default) or the partner's own (mirror)")
-    growth.add_argument("--published", action="store_true",
-                        help="use the published totals (officials, press) instead of IMF DOTS; never mixed")
+    growth.add_argument(
+        "--side",
+        choices=["china", "partner"],
+        default="china",
+        help="whose reports: China's (default) or the partner's own (mirror)",
+    )
+    growth.add_argument(
+        "--published",
+        action="store_true",
+        help="use the published totals (officials, press) instead of IMF DOTS; never mixed",
+    )
     growth.add_argument("--json", action="store_true", help="machine-readable output")
     growth.set_defaults(func=_growth)
 
@@ -142,7 +161,9 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("--quiet", action="store_true", help="no progress bar")
     render.set_defaults(func=_render)
 
-    notebooks = verbs.add_parser("notebooks", help="copy the notebooks, or refresh their stored outputs (nbval reference)")
+    notebooks = verbs.add_parser(
+        "notebooks", help="copy the notebooks, or refresh their stored outputs (nbval reference)"
+    )
     notebook_verbs = notebooks.add_subparsers(dest="notebooks_command", required=True)
     refresh = notebook_verbs.add_parser("refresh", help="re-execute notebooks/ in place with default parameters")
     refresh.add_argument("names", nargs="*", help="notebook names (default: all)")
@@ -180,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a file the user named, or the disk: one line, no traceback
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -45,4 +45,3 @@ def cpi_year(year: int) -> int:
             f"valid base years are {int(cpi_years.min())}–{int(cpi_years.max())}"
         )
     return year
-

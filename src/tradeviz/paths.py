@@ -56,7 +56,9 @@ def data_dir() -> Path:
     if override:
         path = Path(override).resolve()
         if not path.is_dir():
-            raise DataLayoutError(f"TRADEVIZ_DATA_DIR={override} is not a folder; point it at a copy of data/ or unset it.")
+            raise DataLayoutError(
+                f"TRADEVIZ_DATA_DIR={override} is not a folder; point it at a copy of data/ or unset it."
+            )
         return path
     path = root() / "data"
     if not path.is_dir():

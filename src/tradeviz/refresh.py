@@ -40,9 +40,13 @@ def execute(path: Path):
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=KERNEL_NAME,
-                            kernel_manager_class=kernel_manager_class(),
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        kernel_name=KERNEL_NAME,
+        kernel_manager_class=kernel_manager_class(),
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     client.execute()
     return nb
 
@@ -51,8 +55,10 @@ def refresh(names: list[str] | None = None, directory: Path | None = None) -> li
     """Refresh the named notebooks (default: all in ``notebooks/``); each is written atomically."""
     if directory is None:
         if not paths.is_clone():
-            raise ValueError("`tradeviz notebooks refresh` rewrites the notebooks of a clone; this is an installed "
-                             "package. Use `tradeviz notebooks copy DIR` for copies of your own.")
+            raise ValueError(
+                "`tradeviz notebooks refresh` rewrites the notebooks of a clone; this is an installed "
+                "package. Use `tradeviz notebooks copy DIR` for copies of your own."
+            )
         directory = paths.NOTEBOOKS_DIR
     available = sorted(directory.glob("*.ipynb"))
     if names:

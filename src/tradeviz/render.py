@@ -308,7 +308,7 @@ def render_reports(
         out=out,
         index=index,
         succeeded=[r.name for r in selected if outcomes[r.name] is None],
-        failures=[outcomes[r.name] for r in selected if outcomes[r.name] is not None],
+        failures=[failure for r in selected if (failure := outcomes[r.name]) is not None],
     )
 
 
@@ -471,6 +471,7 @@ def _notebook_bytes(nb) -> bytes:
 
 
 def _html_bytes(nb, report: Report) -> bytes:
+    assert _exporter is not None, "_init_worker() runs first"
     body, _ = _exporter.from_notebook_node(nb, resources={"metadata": {"name": report.title}})
     return body.encode("utf-8")
 

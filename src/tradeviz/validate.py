@@ -36,8 +36,10 @@ def skipped_checks() -> list[str]:
     """The checks :func:`validate_all` cannot run here, and why (empty in a clone)."""
     if paths.has_full_raw():
         return []
-    return [f"raw checksums and build freshness not checked: {paths.raw_dir()} is not a full data/raw "
-            "(an installed wheel ships the curated tables only); run `tradeviz data validate` in a clone for those."]
+    return [
+        f"raw checksums and build freshness not checked: {paths.raw_dir()} is not a full data/raw "
+        "(an installed wheel ships the curated tables only); run `tradeviz data validate` in a clone for those."
+    ]
 
 
 def validate_all() -> list[str]:
