@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 LINT_PATHS ?= src/tradeviz/paths.py src/tradeviz/cli.py src/tradeviz/render.py src/tradeviz/refresh.py \
 	src/tradeviz/io.py src/tradeviz/provenance.py src/tradeviz/validate.py src/tradeviz/parameters.py \
 	src/tradeviz/prose.py src/tradeviz/countries.py src/tradeviz/__init__.py src/tradeviz/__main__.py \
-	hatch_build.py tests/test_cli_errors.py tests/test_wheel.py
+	hatch_build.py tests/test_cli_errors.py tests/test_wheel.py tests/test_docs.py
 
 .PHONY: reports test lint print-lint-paths data venv refresh-notebooks bench clean
 
