@@ -1,18 +1,35 @@
 # Two commands on a fresh clone: `make reports` and `make test`. Both create and reuse .venv/.
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JOBS ?= $(shell $(PYTHON) -c "import os; print(len(os.sched_getaffinity(0)))" 2>/dev/null || echo 2)
 
-.PHONY: reports test data venv refresh-notebooks bench clean
+PYTEST_ARGS ?=
+# Files held to ruff, ruff format and mypy. To grow to the whole tree (then: mypy src/tradeviz, no --follow-imports).
+LINT_PATHS ?= src/tradeviz/paths.py src/tradeviz/cli.py src/tradeviz/render.py src/tradeviz/refresh.py \
+	src/tradeviz/io.py src/tradeviz/provenance.py src/tradeviz/validate.py src/tradeviz/parameters.py \
+	src/tradeviz/prose.py src/tradeviz/countries.py src/tradeviz/__init__.py src/tradeviz/__main__.py \
+	src/tradeviz/build_recent.py src/tradeviz/recent.py src/tradeviz/charts_published.py \
+	hatch_build.py tests/test_cli_errors.py tests/test_wheel.py tests/test_docs.py tests/test_recent.py \
+	tests/test_recent_data.py
+
+.PHONY: reports test lint print-lint-paths data venv refresh-notebooks bench clean
 
 reports: data  ## set up, build and validate the data, render every report into reports/
 	$(BIN)/tradeviz render --jobs $(JOBS)
 
-test: venv  ## set up and run the whole test suite (unit, data, nbval, browser)
+test: lint  ## set up, lint, and run the whole test suite (unit, data, wheel, nbval, browser)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env \
-		--nbval-sanitize-with notebooks/sanitize.cfg tests notebooks
+		--nbval-sanitize-with notebooks/sanitize.cfg $(PYTEST_ARGS) tests notebooks
+
+lint: venv  ## ruff check, ruff format --check and mypy over LINT_PATHS (the same checks as pre-commit)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy --follow-imports=silent $(LINT_PATHS)
+
+print-lint-paths:  # for .pre-commit-config.yaml: one list of linted files
+	@echo $(LINT_PATHS)
 
 data: venv  ## derive the curated tables from data/raw and validate them
 	$(BIN)/tradeviz data build
@@ -25,8 +42,7 @@ $(STAMP): pyproject.toml requirements.lock Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	# the notebooks' kernel "tradeviz", inside .venv: Jupyter and papermill run them with this environment
-	$(BIN)/python -m ipykernel install --sys-prefix --name tradeviz --display-name "Python (tradeviz)" >/dev/null
+	# the notebooks declare the standard kernel "python3": Jupyter and papermill started from .venv run them with .venv
 	touch $(STAMP)
 
 refresh-notebooks: venv  ## re-execute notebooks/ in place after an intended change (byte-stable: run twice, git stays clean)

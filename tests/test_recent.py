@@ -49,14 +49,19 @@ def test_chained_growth_uses_dots_then_published_china_customs(tables):
     assert result["start_value"] == pytest.approx(dots_2020)
     assert result["end_value"] == pub_2025.value_usd_millions.iloc[0] == 27_200
     assert result["multiple"] == pytest.approx(27_200 / dots_2020)
-    assert result["chain"]["crosses"] and result["chain"]["basis"] == {2020: recent.BASIS_DOTS, 2025: recent.BASIS_PUBLISHED}
+    assert result["chain"]["crosses"] and result["chain"]["basis"] == {
+        2020: recent.BASIS_DOTS,
+        2025: recent.BASIS_PUBLISHED,
+    }
     assert set(result["source_ids"]) == {"imf-dots-2022-02-02", "press-figures-2026"}
     with pytest.warns(metrics.MetricWarning, match="cannot be shown to agree"):
         refused = recent.chained_growth(trade, published, series, "UZB", 1992, 2025)
     assert refused["status"] == metrics.NOT_COMPUTABLE and "crosses from DOTS" in refused["reason"]
     within = recent.chained_growth(trade, published, series, "KAZ", 2021, 2025)
     assert not within["chain"]["crosses"] and within["multiple"] == pytest.approx(48_700 / 25_250)
-    assert recent.chained_growth(trade, published, series, "KAZ", 1992, 2020) == metrics.growth_summary(trade, "KAZ", 1992, 2020)
+    assert recent.chained_growth(trade, published, series, "KAZ", 1992, 2020) == metrics.growth_summary(
+        trade, "KAZ", 1992, 2020
+    )
 
 
 def test_the_cli_says_when_a_chain_crosses_the_seam(capsys):
@@ -98,7 +103,9 @@ def test_target_progress(tables):
     assert len(distinct) < len(targets)
     progress = recent.target_progress(targets, series)
     xi = progress.query("scope == 'CA5' and target_usd_millions == 70000 and side == 'china'").iloc[0]
-    first = series.query("partner == 'CA5' and side == 'china' and measure == 'total_trade' and value_usd_millions >= 70000")
+    first = series.query(
+        "partner == 'CA5' and side == 'china' and measure == 'total_trade' and value_usd_millions >= 70000"
+    )
     assert xi.reached_year == first.year.min() == 2022 and xi.status == "reached in 2022"
     assert xi.share_reached == pytest.approx(106_300 / 70_000)
     kgz = progress.query("scope == 'KGZ' and target_usd_millions == 45000 and side == 'china'").iloc[0]

@@ -55,8 +55,15 @@ def _build_fails(capsys, *needles):
 def test_raw_folder_has_provenance_and_is_read_only_through_checksums():
     folder = build.paths.raw_dir() / FOLDER
     record = provenance.read_record(folder)
-    assert set(record["files"]) == {"SOURCE.md", "SEARCHES.md", "country_names.json", "trade_figures.csv",
-                                    "targets.csv", "pledges.csv", "gas_imports.csv"}
+    assert set(record["files"]) == {
+        "SOURCE.md",
+        "SEARCHES.md",
+        "country_names.json",
+        "trade_figures.csv",
+        "targets.csv",
+        "pledges.csv",
+        "gas_imports.csv",
+    }
     assert "stored copies of public web pages" in record["sources"][0]["url"]
     assert provenance.verify() == []
 
@@ -77,7 +84,7 @@ def test_every_published_value_is_in_its_quote(tables):
     recent = published[published.source_id == "press-figures-2026"]
     assert len(recent) > 50
     raw = pd.read_csv(build.paths.raw_dir() / FOLDER / "trade_figures.csv", dtype=str, keep_default_na=False)
-    printed = dict(zip("press-figures-2026#" + (raw.index + 2).astype(str), raw.number_as_printed))
+    printed = dict(zip("press-figures-2026#" + (raw.index + 2).astype(str), raw.number_as_printed, strict=True))
     for row in recent.itertuples():
         words = printed[row.figure_id]
         assert (words in row.quoted_text) if words else build_recent._quote_has_number(row.quoted_text, row.value)
@@ -97,7 +104,8 @@ def test_the_data_dictionary_lists_what_the_sources_lack(tables):
     for row in build_recent.coverage(series):
         for year in row["missing"]:
             assert (row["partner"], row["side"], row["measure"], year) not in set(
-                zip(series.partner, series.side, series.measure, series.year))
+                zip(series.partner, series.side, series.measure, series.year, strict=True)
+            )
     missing = [r for r in build_recent.coverage(series) if r["missing"]]
     assert missing, "some country-year-side-measure is always missing (Turkmenistan publishes none)"
     assert len([line for line in lack.splitlines() if "no full-year published figure" in line]) == len(missing)
@@ -126,8 +134,9 @@ def test_a_partial_year_figure_without_its_period_is_refused(data_copy, capsys):
         return rows
 
     _rewrite(data_copy, "trade_figures.csv", drop_period)
-    _build_fails(capsys, "trade_figures.csv line", "column 'period': '' is not one of",
-                 "a partial-year figure must say so")
+    _build_fails(
+        capsys, "trade_figures.csv line", "column 'period': '' is not one of", "a partial-year figure must say so"
+    )
 
 
 def test_a_partial_year_figure_cannot_be_the_series_value(data_copy, capsys):
@@ -155,14 +164,15 @@ def test_an_unknown_currency_is_refused(data_copy, capsys):
         return rows
 
     _rewrite(data_copy, "trade_figures.csv", euros)
-    _build_fails(capsys, "trade_figures.csv line 2, column 'unit': 'billion EUR' is not one of",
-                 "currencies: USD or CNY")
+    _build_fails(
+        capsys, "trade_figures.csv line 2, column 'unit': 'billion EUR' is not one of", "currencies: USD or CNY"
+    )
 
 
 def test_a_duplicate_country_year_side_measure_is_refused(data_copy, capsys):
     def twice(rows):
         i = _first(rows, series="yes")
-        return rows[: i + 1] + [dict(rows[i])] + rows[i + 1:]
+        return rows[: i + 1] + [dict(rows[i])] + rows[i + 1 :]
 
     _rewrite(data_copy, "trade_figures.csv", twice)
     _build_fails(capsys, "column 'series': line", "is already the series figure for year")
@@ -204,16 +214,31 @@ def _edit_curated(data_dir, name, edit):
     return path
 
 
-@pytest.mark.parametrize("table, edit, message", [
-    ("published", lambda f: f.assign(quoted_text=[""] + list(f.quoted_text[1:])),
-     "published.csv row 2, column 'quoted_text': value is empty but required"),
-    ("published", lambda f: f.assign(currency=["EUR"] + list(f.currency[1:])),
-     "published.csv row 2, column 'currency': value = 'EUR' is not one of"),
-    ("published", lambda f: f.assign(period=[""] + list(f.period[1:])),
-     "published.csv row 2, column 'period': value is empty but required"),
-    ("published_series", lambda f: pd.concat([f, f.iloc[[0]]], ignore_index=True),
-     "published_series.csv row {n}: duplicate key (year="),
-])
+@pytest.mark.parametrize(
+    "table, edit, message",
+    [
+        (
+            "published",
+            lambda f: f.assign(quoted_text=[""] + list(f.quoted_text[1:])),
+            "published.csv row 2, column 'quoted_text': value is empty but required",
+        ),
+        (
+            "published",
+            lambda f: f.assign(currency=["EUR"] + list(f.currency[1:])),
+            "published.csv row 2, column 'currency': value = 'EUR' is not one of",
+        ),
+        (
+            "published",
+            lambda f: f.assign(period=[""] + list(f.period[1:])),
+            "published.csv row 2, column 'period': value is empty but required",
+        ),
+        (
+            "published_series",
+            lambda f: pd.concat([f, f.iloc[[0]]], ignore_index=True),
+            "published_series.csv row {n}: duplicate key (year=",
+        ),
+    ],
+)
 def test_the_loaders_name_file_row_and_column(data_copy, table, edit, message):
     path = _edit_curated(data_copy, table, edit)
     n = len(pd.read_csv(path)) + 1

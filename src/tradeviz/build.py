@@ -369,7 +369,9 @@ BUILDERS = {
 
 def build_all(raw: Path | None = None) -> dict[str, pd.DataFrame]:
     """Every curated table, in memory (nothing written); refuses raw files whose checksum changed."""
-    raw = raw or paths.raw_dir()
+    if raw is None:
+        paths.require_full_raw("Building the curated tables")
+        raw = paths.raw_dir()
     problems = provenance.verify(raw)
     if problems:
         raise provenance.ProvenanceError(

@@ -20,12 +20,24 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+from typing import NoReturn
 
 from tradeviz import countries, provenance
 
 FOLDER = "press-figures-2026"
-PERIODS = ("full_year", "jan_feb", "jan_mar", "jan_apr", "jan_may", "jan_jun", "jan_jul", "jan_aug",
-           "jan_sep", "jan_oct", "jan_nov")
+PERIODS = (
+    "full_year",
+    "jan_feb",
+    "jan_mar",
+    "jan_apr",
+    "jan_may",
+    "jan_jun",
+    "jan_jul",
+    "jan_aug",
+    "jan_sep",
+    "jan_oct",
+    "jan_nov",
+)
 """``full_year`` or January to the named month: partial-year figures say so and never stand in for a year."""
 SIDES = ("china", "partner", "unstated")
 """Whose statistics: China's customs (GACC, also as quoted by MOFCOM, Xinhua, embassies), the partner's own
@@ -34,8 +46,13 @@ MEASURES = ("total_trade", "china_exports", "china_imports")
 """Direction of the goods, whoever reports them: china_exports = China -> partner, china_imports = partner -> China."""
 QUALIFIERS = ("exact", "approximate", "lower_bound")
 UNITS = {  # unit as written -> (currency, factor to millions of that currency)
-    "USD": ("USD", 1e-6), "million USD": ("USD", 1.0), "billion USD": ("USD", 1000.0), "100 million USD": ("USD", 100.0),
-    "million CNY": ("CNY", 1.0), "billion CNY": ("CNY", 1000.0), "100 million CNY": ("CNY", 100.0),
+    "USD": ("USD", 1e-6),
+    "million USD": ("USD", 1.0),
+    "billion USD": ("USD", 1000.0),
+    "100 million USD": ("USD", 100.0),
+    "million CNY": ("CNY", 1.0),
+    "billion CNY": ("CNY", 1000.0),
+    "100 million CNY": ("CNY", 100.0),
 }
 """``100 million`` is the Chinese 亿 (yi) in which Chinese pages state trade."""
 TARGET_UNITS = {"billion USD": 1000.0, "million USD": 1.0}
@@ -52,15 +69,18 @@ class _Rows:
             missing = [c for c in columns if c not in (reader.fieldnames or [])]
             if missing:
                 self.fail(1, missing[0], f"missing column(s) {missing}; expected {list(columns)}")
-            self.rows = [(line, {k: (v or "").strip() for k, v in row.items()})
-                         for line, row in enumerate(reader, start=2)]
+            self.rows = [
+                (line, {k: (v or "").strip() for k, v in row.items()}) for line, row in enumerate(reader, start=2)
+            ]
 
-    def fail(self, line: int, column: str, message: str):
+    def fail(self, line: int, column: str, message: str) -> NoReturn:
         from tradeviz.build import BuildError
 
-        raise BuildError(f"{self.path} line {line}, column {column!r}: {message}. "
-                         f"Fix the row in {self.path.name} (raw transcriptions are corrected by hand, "
-                         "with the page re-read), then run `tradeviz data snapshot` and `tradeviz data build`.")
+        raise BuildError(
+            f"{self.path} line {line}, column {column!r}: {message}. "
+            f"Fix the row in {self.path.name} (raw transcriptions are corrected by hand, "
+            "with the page re-read), then run `tradeviz data snapshot` and `tradeviz data build`."
+        )
 
     def choice(self, line: int, row: dict, column: str, allowed, hint: str = "") -> str:
         value = row[column]
@@ -68,10 +88,11 @@ class _Rows:
             self.fail(line, column, f"{value!r} is not one of {list(allowed)}{hint}")
         return value
 
-    def number(self, line: int, row: dict, column: str, *, required: bool = True) -> float | None:
+    def optional_number(self, line: int, row: dict, column: str) -> float | None:
+        return self.number(line, row, column) if row[column] else None
+
+    def number(self, line: int, row: dict, column: str) -> float:
         text = row[column]
-        if not text and not required:
-            return None
         try:
             value = float(text)
         except ValueError:
@@ -80,10 +101,11 @@ class _Rows:
             self.fail(line, column, f"{text!r} must be zero or more")
         return value
 
-    def integer(self, line: int, row: dict, column: str, *, required: bool = True) -> int | None:
+    def optional_year(self, line: int, row: dict, column: str) -> int | None:
+        return self.year(line, row, column) if row[column] else None
+
+    def year(self, line: int, row: dict, column: str) -> int:
         text = row[column]
-        if not text and not required:
-            return None
         if not re.fullmatch(r"\d{4}", text):
             self.fail(line, column, f"{text!r} is not a year (YYYY)")
         return int(text)
@@ -101,9 +123,13 @@ class _Rows:
         if printed and printed not in text:
             self.fail(line, "number_as_printed", f"{printed!r} is not in the quoted text")
         if value is not None and not printed and not _quote_has_number(text, value):
-            self.fail(line, "quoted_text", f"does not contain the value {value:g} as printed (checked as "
-                      f"{' or '.join(_number_forms(value))}; where the page writes it in words, copy those words "
-                      "into number_as_printed)")
+            self.fail(
+                line,
+                "quoted_text",
+                f"does not contain the value {value:g} as printed (checked as "
+                f"{' or '.join(_number_forms(value))}; where the page writes it in words, copy those words "
+                "into number_as_printed)",
+            )
         return text
 
     def date(self, line: int, row: dict, column: str, *, required: bool = False) -> str:
@@ -136,24 +162,43 @@ def _partner(rows: _Rows, line: int, row: dict, column: str, names: Path) -> str
         return countries.resolve_source_label(row[column], names)
     except countries.UnknownCountryError as exc:
         rows.fail(line, column, str(exc))
-        raise  # unreachable: fail raises
 
 
-TRADE_COLUMNS = ("year", "period", "partner", "side", "measure", "value", "unit", "qualifier",
-                 "statistical_source_as_stated", "page_url", "page_date", "quoted_text", "note", "series")
+TRADE_COLUMNS = (
+    "year",
+    "period",
+    "partner",
+    "side",
+    "measure",
+    "value",
+    "unit",
+    "qualifier",
+    "statistical_source_as_stated",
+    "page_url",
+    "page_date",
+    "quoted_text",
+    "note",
+    "series",
+)
 
 
 def trade_figures(raw: Path) -> list[dict]:
     """``trade_figures.csv`` -> rows of the published table (``in_series`` marks the annual series)."""
     folder, source_id, names = _source(raw)
     rows = _Rows(folder / "trade_figures.csv", TRADE_COLUMNS)
-    out, series_keys = [], {}
+    out: list[dict] = []
+    series_keys: dict[tuple, int] = {}
     for line, row in rows.rows:
-        year = rows.integer(line, row, "year")
+        year = rows.year(line, row, "year")
         if year < countries.FIRST_YEAR_AS_STATES:
             rows.fail(line, "year", f"{year} is before 1992, when the five became states")
-        period = rows.choice(line, row, "period", PERIODS,
-                             " (full_year, or jan_<month> for January to that month: a partial-year figure must say so)")
+        period = rows.choice(
+            line,
+            row,
+            "period",
+            PERIODS,
+            " (full_year, or jan_<month> for January to that month: a partial-year figure must say so)",
+        )
         side = rows.choice(line, row, "side", SIDES)
         measure = rows.choice(line, row, "measure", MEASURES)
         unit = rows.choice(line, row, "unit", UNITS, " (currencies: USD or CNY, as the page states them)")
@@ -167,8 +212,12 @@ def trade_figures(raw: Path) -> list[dict]:
         currency, factor = UNITS[unit]
         if in_series:
             if period != "full_year":
-                rows.fail(line, "series", f"a {period} figure cannot stand in for the year {year}; "
-                          "only full_year figures may be in the annual series")
+                rows.fail(
+                    line,
+                    "series",
+                    f"a {period} figure cannot stand in for the year {year}; "
+                    "only full_year figures may be in the annual series",
+                )
             if currency != "USD":
                 rows.fail(line, "series", "a yuan figure cannot be in the US$ series (no exchange rate is applied)")
             if side == "unstated":
@@ -177,22 +226,52 @@ def trade_figures(raw: Path) -> list[dict]:
                 rows.fail(line, "series", "a lower bound ('over', 'exceeded') cannot be a series value")
             key = (year, partner, side, measure)
             if key in series_keys:
-                rows.fail(line, "series", f"line {series_keys[key]} is already the series figure for "
-                          f"year {year}, partner {partner}, side {side}, measure {measure}; mark one of them 'no'")
+                rows.fail(
+                    line,
+                    "series",
+                    f"line {series_keys[key]} is already the series figure for "
+                    f"year {year}, partner {partner}, side {side}, measure {measure}; mark one of them 'no'",
+                )
             series_keys[key] = line
-        out.append(dict(
-            figure_id=f"{source_id}#{line}", year=year, period=period, partner=partner, side=side,
-            measure=measure, value=value, unit=unit, currency=currency, qualifier=qualifier,
-            value_usd_millions=round(value * factor, 6) if currency == "USD" else None,
-            statistical_source=row["statistical_source_as_stated"] or "not stated", page_url=row["page_url"],
-            page_date=rows.date(line, row, "page_date"), quoted_text=quote, note=row["note"],
-            in_series=in_series, source_id=source_id,
-        ))
+        out.append(
+            dict(
+                figure_id=f"{source_id}#{line}",
+                year=year,
+                period=period,
+                partner=partner,
+                side=side,
+                measure=measure,
+                value=value,
+                unit=unit,
+                currency=currency,
+                qualifier=qualifier,
+                value_usd_millions=round(value * factor, 6) if currency == "USD" else None,
+                statistical_source=row["statistical_source_as_stated"] or "not stated",
+                page_url=row["page_url"],
+                page_date=rows.date(line, row, "page_date"),
+                quoted_text=quote,
+                note=row["note"],
+                in_series=in_series,
+                source_id=source_id,
+            )
+        )
     return out
 
 
-TARGET_COLUMNS = ("scope", "value", "unit", "deadline_year", "deadline_text", "announced_by", "announced_date",
-                  "announced_date_precision", "page_url", "page_date", "quoted_text", "note")
+TARGET_COLUMNS = (
+    "scope",
+    "value",
+    "unit",
+    "deadline_year",
+    "deadline_text",
+    "announced_by",
+    "announced_date",
+    "announced_date_precision",
+    "page_url",
+    "page_date",
+    "quoted_text",
+    "note",
+)
 
 
 def targets(raw: Path) -> list[dict]:
@@ -204,29 +283,57 @@ def targets(raw: Path) -> list[dict]:
         unit = rows.choice(line, row, "unit", TARGET_UNITS)
         value = rows.number(line, row, "value")
         announced = rows.date(line, row, "announced_date")
-        precision = rows.choice(line, row, "announced_date_precision", ("day", "month", "year", "none"),
-                                " ('none' when the page only restates a target without dating its announcement)")
+        precision = rows.choice(
+            line,
+            row,
+            "announced_date_precision",
+            ("day", "month", "year", "none"),
+            " ('none' when the page only restates a target without dating its announcement)",
+        )
         if len(announced) != {"day": 10, "month": 7, "year": 4, "none": 0}[precision]:
             rows.fail(line, "announced_date", f"{announced!r} does not match precision {precision!r}")
-        deadline = rows.integer(line, row, "deadline_year", required=False)
+        deadline = rows.optional_year(line, row, "deadline_year")
         if deadline is not None and announced and deadline < int(announced[:4]):
             rows.fail(line, "deadline_year", f"the deadline {deadline} comes before the announcement ({announced})")
         if deadline is None and not row["deadline_text"]:
             rows.fail(line, "deadline_text", "give the page's words for the deadline when there is no deadline year")
-        out.append(dict(
-            target_id=f"{source_id}#targets-{line}", scope=_partner(rows, line, row, "scope", names),
-            value=value, unit=unit, value_usd_millions=round(value * TARGET_UNITS[unit], 6),
-            deadline_year=deadline, deadline_text=row["deadline_text"], announced_by=row["announced_by"],
-            announced_date=announced or None, announced_year=int(announced[:4]) if announced else None,
-            announced_date_precision=precision,
-            page_url=row["page_url"], page_date=rows.date(line, row, "page_date"),
-            quoted_text=rows.quote(line, row, value), note=row["note"], source_id=source_id,
-        ))
+        out.append(
+            dict(
+                target_id=f"{source_id}#targets-{line}",
+                scope=_partner(rows, line, row, "scope", names),
+                value=value,
+                unit=unit,
+                value_usd_millions=round(value * TARGET_UNITS[unit], 6),
+                deadline_year=deadline,
+                deadline_text=row["deadline_text"],
+                announced_by=row["announced_by"],
+                announced_date=announced or None,
+                announced_year=int(announced[:4]) if announced else None,
+                announced_date_precision=precision,
+                page_url=row["page_url"],
+                page_date=rows.date(line, row, "page_date"),
+                quoted_text=rows.quote(line, row, value),
+                note=row["note"],
+                source_id=source_id,
+            )
+        )
     return out
 
 
-PLEDGE_COLUMNS = ("pledge_id", "kind", "item", "value", "unit", "period_text", "announced_by", "announced_date",
-                  "page_url", "page_date", "quoted_text", "note")
+PLEDGE_COLUMNS = (
+    "pledge_id",
+    "kind",
+    "item",
+    "value",
+    "unit",
+    "period_text",
+    "announced_by",
+    "announced_date",
+    "page_url",
+    "page_date",
+    "quoted_text",
+    "note",
+)
 
 
 def pledges(raw: Path) -> list[dict]:
@@ -235,22 +342,44 @@ def pledges(raw: Path) -> list[dict]:
     rows = _Rows(folder / "pledges.csv", PLEDGE_COLUMNS)
     out = []
     for line, row in rows.rows:
-        value = rows.number(line, row, "value", required=False)
+        value = rows.optional_number(line, row, "value")
         if not row["pledge_id"]:
             rows.fail(line, "pledge_id", "is empty: name the pledge the row states or reports on")
-        out.append(dict(
-            figure_id=f"{source_id}#pledges-{line}", pledge_id=row["pledge_id"],
-            kind=rows.choice(line, row, "kind", ("pledge", "follow_up")), item=row["item"], value=value,
-            unit=row["unit"], period_text=row["period_text"], announced_by=row["announced_by"],
-            announced_date=rows.date(line, row, "announced_date"), page_url=row["page_url"],
-            page_date=rows.date(line, row, "page_date"), quoted_text=rows.quote(line, row, value),
-            note=row["note"], source_id=source_id,
-        ))
+        out.append(
+            dict(
+                figure_id=f"{source_id}#pledges-{line}",
+                pledge_id=row["pledge_id"],
+                kind=rows.choice(line, row, "kind", ("pledge", "follow_up")),
+                item=row["item"],
+                value=value,
+                unit=row["unit"],
+                period_text=row["period_text"],
+                announced_by=row["announced_by"],
+                announced_date=rows.date(line, row, "announced_date"),
+                page_url=row["page_url"],
+                page_date=rows.date(line, row, "page_date"),
+                quoted_text=rows.quote(line, row, value),
+                note=row["note"],
+                source_id=source_id,
+            )
+        )
     return out
 
 
-GAS_COLUMNS = ("year", "period", "supplier", "value", "unit", "volume", "volume_unit",
-               "statistical_source_as_stated", "page_url", "page_date", "quoted_text", "note")
+GAS_COLUMNS = (
+    "year",
+    "period",
+    "supplier",
+    "value",
+    "unit",
+    "volume",
+    "volume_unit",
+    "statistical_source_as_stated",
+    "page_url",
+    "page_date",
+    "quoted_text",
+    "note",
+)
 
 
 def gas_imports(raw: Path) -> list[dict]:
@@ -259,22 +388,30 @@ def gas_imports(raw: Path) -> list[dict]:
     rows = _Rows(folder / "gas_imports.csv", GAS_COLUMNS)
     out = []
     for line, row in rows.rows:
-        value = rows.number(line, row, "value", required=False)
-        volume = rows.number(line, row, "volume", required=False)
+        value = rows.optional_number(line, row, "value")
+        volume = rows.optional_number(line, row, "volume")
         if value is None and volume is None:
             rows.fail(line, "value", "is empty and so is volume: a row needs a value or a volume")
         unit = rows.choice(line, row, "unit", [u for u in UNITS if u.endswith("USD")]) if value is not None else ""
-        out.append(dict(
-            figure_id=f"{source_id}#gas-{line}", year=rows.integer(line, row, "year"),
-            period=rows.choice(line, row, "period", PERIODS), supplier=_partner(rows, line, row, "supplier", names),
-            value=value, unit=unit or None,
-            value_usd_millions=round(value * UNITS[unit][1], 6) if value is not None else None,
-            volume=volume, volume_unit=row["volume_unit"] or None,
-            statistical_source=row["statistical_source_as_stated"] or "not stated", page_url=row["page_url"],
-            page_date=rows.date(line, row, "page_date"),
-            quoted_text=rows.quote(line, row, value if value is not None else volume),
-            note=row["note"], source_id=source_id,
-        ))
+        out.append(
+            dict(
+                figure_id=f"{source_id}#gas-{line}",
+                year=rows.year(line, row, "year"),
+                period=rows.choice(line, row, "period", PERIODS),
+                supplier=_partner(rows, line, row, "supplier", names),
+                value=value,
+                unit=unit or None,
+                value_usd_millions=round(value * UNITS[unit][1], 6) if value is not None else None,
+                volume=volume,
+                volume_unit=row["volume_unit"] or None,
+                statistical_source=row["statistical_source_as_stated"] or "not stated",
+                page_url=row["page_url"],
+                page_date=rows.date(line, row, "page_date"),
+                quoted_text=rows.quote(line, row, value if value is not None else volume),
+                note=row["note"],
+                source_id=source_id,
+            )
+        )
     return out
 
 
@@ -288,14 +425,21 @@ def coverage(series) -> list[dict]:
     ``series`` is the published_series table.  China's side covers the five and CA5; the partners' side the five.
     """
     years = list(range(SERIES_FIRST, SERIES_LAST + 1))
-    have = set(zip(series["partner"], series["side"], series["measure"], series["year"]))
+    have = set(zip(series["partner"], series["side"], series["measure"], series["year"], strict=True))
     out = []
     for side, partners in (("china", countries.FIVE + (countries.GROUP,)), ("partner", countries.FIVE)):
         for partner in partners:
             for measure in MEASURES:
                 found = [y for y in years if (partner, side, measure, y) in have]
-                out.append(dict(partner=partner, side=side, measure=measure, found=found,
-                                missing=[y for y in years if y not in found]))
+                out.append(
+                    dict(
+                        partner=partner,
+                        side=side,
+                        measure=measure,
+                        found=found,
+                        missing=[y for y in years if y not in found],
+                    )
+                )
     return out
 
 
@@ -318,6 +462,7 @@ def missing_lines(series) -> list[str]:
         if row["missing"]:
             who = "the five together" if row["partner"] == countries.GROUP else countries.name(row["partner"])
             side = side_text[row["side"]] if row["partner"] != countries.GROUP else "China's customs"
-            lines.append(f"{who}, {row['measure']}, by {side}: no full-year published figure for "
-                         f"{_years_text(row['missing'])}.")
+            lines.append(
+                f"{who}, {row['measure']}, by {side}: no full-year published figure for {_years_text(row['missing'])}."
+            )
     return lines

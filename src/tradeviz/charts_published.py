@@ -27,8 +27,10 @@ from tradeviz.charts import (
     wants_log,
 )
 
-SOURCE_PUBLISHED_RECENT = ("published figures 2019–2025: China's customs (GACC) and the partners' statistics "
-                           "offices as quoted by officials and the press (press-figures-2026)")
+SOURCE_PUBLISHED_RECENT = (
+    "published figures 2019–2025: China's customs (GACC) and the partners' statistics "
+    "offices as quoted by officials and the press (press-figures-2026)"
+)
 PUBLISHED_MARKERS = {"china": ("D", "filled"), "partner": ("s", "hollow")}
 PUBLISHED_LABELS = {"china": "published, China's customs", "partner": "published, {name}'s own statistics"}
 DOTS_STYLES = {"china": "-", "partner": "--"}
@@ -38,21 +40,50 @@ DOTS_LABELS = {"china": "IMF DOTS, China's reports", "partner": "IMF DOTS, {name
 
 def _seam(ax, last_dots_year: int) -> None:
     ax.axvline(last_dots_year + 0.5, color="#777777", linestyle=":", linewidth=1.2, zorder=1)
-    ax.annotate("DOTS ends", (last_dots_year + 0.5, 1), xycoords=("data", "axes fraction"), xytext=(-3, -3),
-                textcoords="offset points", ha="right", va="top", fontsize=8, color="#555555")
+    ax.annotate(
+        "DOTS ends",
+        (last_dots_year + 0.5, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(-3, -3),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize=8,
+        color="#555555",
+    )
 
 
 def _published_points(ax, rows: pd.DataFrame, side: str, color: str, label: str, value_col: str) -> None:
     marker, fill = PUBLISHED_MARKERS[side]
-    ax.plot(rows["year"], rows[value_col], linestyle=":", linewidth=1.0, color=color, zorder=3,
-            marker=marker, markersize=6.5, markeredgewidth=1.6, markeredgecolor=color,
-            markerfacecolor=color if fill == "filled" else "white", label=label)
+    ax.plot(
+        rows["year"],
+        rows[value_col],
+        linestyle=":",
+        linewidth=1.0,
+        color=color,
+        zorder=3,
+        marker=marker,
+        markersize=6.5,
+        markeredgewidth=1.6,
+        markeredgecolor=color,
+        markerfacecolor=color if fill == "filled" else "white",
+        label=label,
+    )
 
 
 @_house_style
-def sides_series(dots: pd.DataFrame, published: pd.DataFrame, caption: Caption, *, country: str,
-                 last_dots_year: int, value_col: str = "value_usd_millions", log: bool | None = None,
-                 title: str | None = None, ylabel: str = "Total trade with China") -> Figure:
+def sides_series(
+    dots: pd.DataFrame,
+    published: pd.DataFrame,
+    caption: Caption,
+    *,
+    country: str,
+    last_dots_year: int,
+    value_col: str = "value_usd_millions",
+    log: bool | None = None,
+    title: str | None = None,
+    ylabel: str = "Total trade with China",
+) -> Figure:
     """Total trade of one partner with China from both sides: DOTS as lines, published figures as markers.
 
     ``dots`` columns: ``year``, ``side`` ("china"/"partner"), ``value_usd_millions``.  ``published``: the same
@@ -72,13 +103,26 @@ def sides_series(dots: pd.DataFrame, published: pd.DataFrame, caption: Caption, 
     for side in ("china", "partner"):
         rows = dots.loc[dots["side"].eq(side)].sort_values("year")
         if len(rows):
-            ax.plot(rows["year"], rows[value_col], color=color if side == "china" else "#666666",
-                    linestyle=DOTS_STYLES[side], linewidth=2.0, zorder=2, label=DOTS_LABELS[side].format(name=name))
+            ax.plot(
+                rows["year"],
+                rows[value_col],
+                color=color if side == "china" else "#666666",
+                linestyle=DOTS_STYLES[side],
+                linewidth=2.0,
+                zorder=2,
+                label=DOTS_LABELS[side].format(name=name),
+            )
     for side in ("china", "partner"):
         rows = published.loc[published["side"].eq(side)].sort_values("year")
         if len(rows):
-            _published_points(ax, rows, side, color if side == "china" else "#666666",
-                              PUBLISHED_LABELS[side].format(name=name), value_col)
+            _published_points(
+                ax,
+                rows,
+                side,
+                color if side == "china" else "#666666",
+                PUBLISHED_LABELS[side].format(name=name),
+                value_col,
+            )
     _seam(ax, last_dots_year)
     _usd_year_axes(ax, values, use_log, ylabel)
     handles, labels = ax.get_legend_handles_labels()
@@ -88,9 +132,16 @@ def sides_series(dots: pd.DataFrame, published: pd.DataFrame, caption: Caption, 
 
 
 @_house_style
-def target_progress(actuals: pd.DataFrame, targets: pd.DataFrame, caption: Caption, *, scope: str,
-                    value_col: str = "value_usd_millions", title: str | None = None,
-                    ylabel: str = "Trade with China") -> Figure:
+def target_progress(
+    actuals: pd.DataFrame,
+    targets: pd.DataFrame,
+    caption: Caption,
+    *,
+    scope: str,
+    value_col: str = "value_usd_millions",
+    title: str | None = None,
+    ylabel: str = "Trade with China",
+) -> Figure:
     """Published annual totals of one scope (a country or CA5) against its announced targets.
 
     ``actuals`` columns: ``year``, ``side``, ``value_usd_millions`` (the published series, total trade).
@@ -100,25 +151,44 @@ def target_progress(actuals: pd.DataFrame, targets: pd.DataFrame, caption: Capti
     """
     caption = _check_caption(caption)
     _require_columns(actuals, ["year", "side", value_col], "target_progress")
-    _require_columns(targets, ["value_usd_millions", "announced_year", "deadline_year", "label"],
-                     "target_progress(targets=...)")
+    _require_columns(
+        targets, ["value_usd_millions", "announced_year", "deadline_year", "label"], "target_progress(targets=...)"
+    )
     name = "the five" if scope == countries.GROUP else country_label(scope)
     color = country_color(scope)
     fig, (ax,) = _new_figure(caption)
     for side in ("china", "partner"):
         rows = actuals.loc[actuals["side"].eq(side)].sort_values("year")
         if len(rows):
-            _published_points(ax, rows, side, color if side == "china" else "#666666",
-                              PUBLISHED_LABELS[side].format(name=name), value_col)
-    years = [int(y) for y in list(actuals["year"]) + list(targets["announced_year"].dropna())
-             + list(targets["deadline_year"].dropna())]
+            _published_points(
+                ax,
+                rows,
+                side,
+                color if side == "china" else "#666666",
+                PUBLISHED_LABELS[side].format(name=name),
+                value_col,
+            )
+    years = [
+        int(y)
+        for y in list(actuals["year"])
+        + list(targets["announced_year"].dropna())
+        + list(targets["deadline_year"].dropna())
+    ]
     left, right = min(years) - 0.5, max(years) + 0.5
     for i, t in enumerate(targets.sort_values(["value_usd_millions", "announced_year"]).itertuples()):
         start = float(t.announced_year) if pd.notna(t.announced_year) else left  # undated: from the left edge
         end = float(t.deadline_year) if pd.notna(t.deadline_year) else right
         style = TARGET_STYLES[i % len(TARGET_STYLES)]
-        ax.hlines(t.value_usd_millions, start, end, colors="#333333", linestyles=[style], linewidth=1.5, zorder=2,
-                  label=f"target {format_usd(t.value_usd_millions)}, {t.label}")
+        ax.hlines(
+            t.value_usd_millions,
+            start,
+            end,
+            colors="#333333",
+            linestyles=[style],
+            linewidth=1.5,
+            zorder=2,
+            label=f"target {format_usd(t.value_usd_millions)}, {t.label}",
+        )
         ax.plot([end], [t.value_usd_millions], marker="|", markersize=10, color="#333333", zorder=2)
     values = list(actuals[value_col]) + list(targets["value_usd_millions"])
     _usd_year_axes(ax, values, False, ylabel)

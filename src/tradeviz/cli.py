@@ -1,4 +1,4 @@
-"""The ``tradeviz`` command line: ``data build|validate|snapshot``, ``growth``, ``render``.
+"""The ``tradeviz`` command line: ``data build|validate|snapshot``, ``growth``, ``render``, ``notebooks``.
 
 Exit codes: 0 success, 1 a failure while working (bad data, a failing report), 2 bad input
 (unknown country, impossible year, bad option).
@@ -26,15 +26,23 @@ def _data_build(args) -> int:
 
 
 def _data_validate(args) -> int:
-    from tradeviz import validate
+    from tradeviz import paths, validate
 
     problems = validate.validate_all()
+    skipped = validate.skipped_checks()
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
+    for note in skipped:
+        print(f"note: {note}", file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_FAILURE
-    print("data OK: raw checksums match, the Data Package is valid, curated tables equal a fresh build.")
+    if skipped:
+        print(
+            f"data OK: the Data Package is valid ({paths.data_dir()}); raw checksums and build freshness need a clone."
+        )
+    else:
+        print("data OK: raw checksums match, the Data Package is valid, curated tables equal a fresh build.")
     return 0
 
 
@@ -63,14 +71,17 @@ def _growth(args) -> int:
                 raise ValueError(
                     f"year {max(args.start, args.end)} is after the IMF DOTS data (1992–{last}); after {last} only "
                     "China's customs figures are joined to DOTS, in current dollars: drop --real/--side, or use "
-                    "--published (with --side partner for the partner's own figures)")
+                    "--published (with --side partner for the partner's own figures)"
+                )
             if max(args.start, args.end) > last:
-                result = recent.chained_growth(trade, data.load_published(), data.load_published_series(),
-                                               partner, args.start, args.end)
+                result = recent.chained_growth(
+                    trade, data.load_published(), data.load_published_series(), partner, args.start, args.end
+                )
                 return _print_growth(args, result, caught)
             cpi = data.load_cpi() if args.real else None
-            result = metrics.growth_summary(trade, partner, args.start, args.end, side=args.side,
-                                            real=args.real, cpi=cpi, base_year=args.base_year)
+            result = metrics.growth_summary(
+                trade, partner, args.start, args.end, side=args.side, real=args.real, cpi=cpi, base_year=args.base_year
+            )
     return _print_growth(args, result, caught)
 
 
@@ -89,8 +100,13 @@ def _print_growth(args, result: dict, caught) -> int:
 def _render(args) -> int:
     from tradeviz import render
 
-    summary = render.render_reports(only=args.only, partner=args.partner, jobs=args.jobs,
-                                    out=Path(args.out) if args.out else None, progress=not args.quiet)
+    summary = render.render_reports(
+        only=args.only,
+        partner=args.partner,
+        jobs=args.jobs,
+        out=Path(args.out) if args.out else None,
+        progress=not args.quiet,
+    )
     print(summary.describe())
     return EXIT_FAILURE if summary.failures else 0
 
@@ -103,6 +119,18 @@ def _notebooks_refresh(args) -> int:
     return 0
 
 
+def _notebooks_copy(args) -> int:
+    from tradeviz import refresh
+
+    for path in refresh.copy_notebooks(Path(args.folder), overwrite=args.force):
+        print(f"copied {path}")
+    print(
+        f"run them there, e.g. `papermill {Path(args.folder) / 'country_profile.ipynb'} out.ipynb -p partner TJK`, "
+        "or open them in Jupyter (kernel: Python 3 of this environment)."
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="tradeviz", description=__doc__.splitlines()[0])
     verbs = top.add_subparsers(dest="command", required=True)
@@ -110,8 +138,9 @@ def parser() -> argparse.ArgumentParser:
     data = verbs.add_parser("data", help="build and validate the curated tables")
     data_verbs = data.add_subparsers(dest="data_command", required=True)
     data_verbs.add_parser("build", help="derive every curated table from data/raw").set_defaults(func=_data_build)
-    data_verbs.add_parser("validate", help="check raw checksums, the Data Package schema and build freshness"
-                          ).set_defaults(func=_data_validate)
+    data_verbs.add_parser(
+        "validate", help="check raw checksums, the Data Package schema and build freshness"
+    ).set_defaults(func=_data_validate)
     snap = data_verbs.add_parser("snapshot", help="record checksums of the files in a raw folder")
     snap.add_argument("folder", help="folder under data/raw holding a provenance.json")
     snap.set_defaults(func=_data_snapshot)
@@ -122,12 +151,19 @@ def parser() -> argparse.ArgumentParser:
     growth.add_argument("end", type=int, help="end year")
     growth.add_argument("--real", action="store_true", help="deflate with US CPI-U to constant dollars")
     growth.add_argument("--base-year", type=int, default=None, help="base year of the constant dollars (default: END)")
-    growth.add_argument("--side", choices=["china", "partner"], default="china",
-                        help="whose reports: China's (default) or the partner's own (mirror)")
-    growth.add_argument("--published", action="store_true",
-                        help="use only published full-year figures (China's customs, or with --side partner the "
-                             "partner's own statistics), never DOTS. Without it, years after the DOTS data continue "
-                             "China's DOTS series with the published China-customs figures where the overlap check allows")
+    growth.add_argument(
+        "--side",
+        choices=["china", "partner"],
+        default="china",
+        help="whose reports: China's (default) or the partner's own (mirror)",
+    )
+    growth.add_argument(
+        "--published",
+        action="store_true",
+        help="use only published full-year figures (China's customs, or with --side partner the "
+        "partner's own statistics), never DOTS. Without it, years after the DOTS data continue "
+        "China's DOTS series with the published China-customs figures where the overlap check allows",
+    )
     growth.add_argument("--json", action="store_true", help="machine-readable output")
     growth.set_defaults(func=_growth)
 
@@ -139,11 +175,17 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("--quiet", action="store_true", help="no progress bar")
     render.set_defaults(func=_render)
 
-    notebooks = verbs.add_parser("notebooks", help="maintain the stored notebook outputs (the nbval reference)")
+    notebooks = verbs.add_parser(
+        "notebooks", help="copy the notebooks, or refresh their stored outputs (nbval reference)"
+    )
     notebook_verbs = notebooks.add_subparsers(dest="notebooks_command", required=True)
     refresh = notebook_verbs.add_parser("refresh", help="re-execute notebooks/ in place with default parameters")
     refresh.add_argument("names", nargs="*", help="notebook names (default: all)")
     refresh.set_defaults(func=_notebooks_refresh)
+    copy = notebook_verbs.add_parser("copy", help="copy the notebooks into a folder of your own, to edit and run there")
+    copy.add_argument("folder", help="destination folder (created if missing)")
+    copy.add_argument("--force", action="store_true", help="overwrite notebooks already there")
+    copy.set_defaults(func=_notebooks_copy)
     return top
 
 
@@ -151,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     from tradeviz.build import BuildError
     from tradeviz.countries import UnknownCountryError
     from tradeviz.data import DataError
+    from tradeviz.paths import DataLayoutError
     from tradeviz.provenance import ProvenanceError
+    from tradeviz.render import KernelUnavailableError
 
     top = parser()
     args = top.parse_args(argv)
@@ -162,12 +206,16 @@ def main(argv: list[str] | None = None) -> int:
             top.error("--published takes the totals as published: --real does not apply")
     try:
         return args.func(args)
-    except (DataError, BuildError, ProvenanceError) as exc:
+    except (DataError, BuildError, ProvenanceError, DataLayoutError, KernelUnavailableError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except (UnknownCountryError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # a file the user named, or the disk: one line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pycountry
 
@@ -37,7 +38,7 @@ def _norm(text: str) -> str:
     return " ".join(text.replace(".", " ").replace(",", " , ").split()).casefold()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _source_variants() -> dict[str, str]:
     """All source-specific spellings from the mapping files under ``data/raw``."""
     raw = paths.raw_dir()
@@ -49,8 +50,16 @@ def _source_variants() -> dict[str, str]:
     return variants
 
 
-def _pycountry_names(code: str) -> list[str]:
+def _country(code: str) -> Any:
+    """pycountry's record of an ISO3 code; :class:`UnknownCountryError` if it has none."""
     country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        raise UnknownCountryError(f"{code!r} is not an ISO 3166-1 alpha-3 code.")
+    return country
+
+
+def _pycountry_names(code: str) -> list[str]:
+    country = _country(code)
     names = [country.alpha_3, country.alpha_2, country.name]
     names += [getattr(country, attr) for attr in ("official_name", "common_name") if hasattr(country, attr)]
     return names
@@ -62,7 +71,7 @@ def name(code: str) -> str:
         return "Central Asia (5)"
     if code == WORLD:
         return "World"
-    return pycountry.countries.get(alpha_3=code).name
+    return str(_country(code).name)
 
 
 def choices(allowed: tuple[str, ...] = FIVE) -> str:
@@ -95,7 +104,7 @@ def source_mapping(mapping_file) -> dict[str, str]:
     return _read_mapping(path, path.stat().st_mtime_ns)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_mapping(path: Path, mtime_ns: int) -> dict[str, str]:
     mapping = json.loads(path.read_text(encoding="utf-8"))
     return {label: code for label, code in mapping.items() if not label.startswith("_")}

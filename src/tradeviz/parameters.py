@@ -48,8 +48,10 @@ def profile_period(start_year: int, end_year: int) -> tuple[int, int]:
     if isinstance(end_year, bool) or not isinstance(end_year, int):
         raise ValueError(f"end_year must be a year, got {end_year!r}")
     if not first <= end_year <= published_last:
-        raise ValueError(f"end_year {end_year} is outside the data: IMF DOTS covers {first}–{last}, published "
-                         f"figures continue to {published_last}; choose an end_year in {first}–{published_last}")
+        raise ValueError(
+            f"end_year {end_year} is outside the data: IMF DOTS covers {first}–{last}, published "
+            f"figures continue to {published_last}; choose an end_year in {first}–{published_last}"
+        )
     metrics.check_period(start_year, end_year)
     return int(start_year), int(end_year)
 
@@ -59,8 +61,9 @@ def published_year(year: int, what: str = "year") -> int:
     last_dots = _dots_years()[1]
     last = int(data.load_published_series()["year"].max())
     if isinstance(year, bool) or not isinstance(year, int) or not last_dots < year <= last:
-        raise ValueError(f"{what} {year!r} is not a year of the published series after DOTS; "
-                         f"choose one in {last_dots + 1}–{last}")
+        raise ValueError(
+            f"{what} {year!r} is not a year of the published series after DOTS; choose one in {last_dots + 1}–{last}"
+        )
     return year
 
 
@@ -73,4 +76,3 @@ def cpi_year(year: int) -> int:
             f"valid base years are {int(cpi_years.min())}–{int(cpi_years.max())}"
         )
     return year
-

@@ -22,8 +22,17 @@ from tradeviz.io import atomic_write_text
 
 RECORD = "provenance.json"
 SOURCE_FIELDS = (
-    "source_id", "producer", "title", "url", "version", "date_published",
-    "date_read", "licence", "citation", "filter", "notes",
+    "source_id",
+    "producer",
+    "title",
+    "url",
+    "version",
+    "date_published",
+    "date_read",
+    "licence",
+    "citation",
+    "filter",
+    "notes",
 )
 REQUIRED_SOURCE_FIELDS = ("source_id", "producer", "title", "url", "date_read", "licence")
 
@@ -112,9 +121,13 @@ def verify(raw: Path | None = None) -> list[Problem]:
             if name not in present:
                 problems.append(Problem(path, f"listed in {RECORD} but missing; restore it from the source."))
             elif sha256(path) != entry["sha256"] or path.stat().st_size != entry["bytes"]:
-                problems.append(Problem(
-                    path, "checksum changed: raw files are immutable. Restore the original (git checkout) "
-                    "or add the new version as a new dated folder."))
+                problems.append(
+                    Problem(
+                        path,
+                        "checksum changed: raw files are immutable. Restore the original (git checkout) "
+                        "or add the new version as a new dated folder.",
+                    )
+                )
     return problems
 
 

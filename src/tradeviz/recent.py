@@ -44,14 +44,19 @@ def _partners(partner) -> list[str]:
 def dots_china_side(trade: pd.DataFrame) -> pd.DataFrame:
     """China's DOTS reports per year, partner (the five and CA5) and measure: long table, million US$."""
     totals = metrics.partner_totals(trade, "china")
-    rows = totals.melt(id_vars=["year", "partner", "source_ids"], value_vars=list(MEASURE_FLOWS.values()),
-                       var_name="flow", value_name="dots_usd_millions")
+    rows = totals.melt(
+        id_vars=["year", "partner", "source_ids"],
+        value_vars=list(MEASURE_FLOWS.values()),
+        var_name="flow",
+        value_name="dots_usd_millions",
+    )
     rows["measure"] = rows["flow"].map({v: k for k, v in MEASURE_FLOWS.items()})
     return rows.dropna(subset=["dots_usd_millions"]).drop(columns="flow")
 
 
-def overlap_table(trade: pd.DataFrame, published: pd.DataFrame, *, tolerance: float = OVERLAP_TOLERANCE,
-                  window: int = OVERLAP_WINDOW) -> pd.DataFrame:
+def overlap_table(
+    trade: pd.DataFrame, published: pd.DataFrame, *, tolerance: float = OVERLAP_TOLERANCE, window: int = OVERLAP_WINDOW
+) -> pd.DataFrame:
     """Every full-year US$ published figure for a year DOTS also covers, beside China's DOTS value.
 
     China's-customs figures (side "china") are the evidence; figures whose page names no statistical source
@@ -63,25 +68,47 @@ def overlap_table(trade: pd.DataFrame, published: pd.DataFrame, *, tolerance: fl
     source_id, dots_source_ids.
     """
     last = int(trade["year"].max())
-    pub = published.loc[published["side"].isin(["china", "unstated"]) & published["period"].eq("full_year")
-                        & published["value_usd_millions"].notna()]
+    pub = published.loc[
+        published["side"].isin(["china", "unstated"])
+        & published["period"].eq("full_year")
+        & published["value_usd_millions"].notna()
+    ]
     dots = dots_china_side(trade)
     out = pub.merge(dots, on=["year", "partner", "measure"], how="inner")
     out = out.rename(columns={"value_usd_millions": "published_usd_millions", "source_ids": "dots_source_ids"})
     out["difference"] = out["published_usd_millions"] - out["dots_usd_millions"]
     out["ratio"] = out["published_usd_millions"] / out["dots_usd_millions"]
     bound = out["qualifier"].eq("lower_bound")
-    out["agrees"] = np.where(bound, out["dots_usd_millions"] >= out["published_usd_millions"] * (1 - tolerance),
-                             (out["ratio"] - 1).abs() <= tolerance)
+    out["agrees"] = np.where(
+        bound,
+        out["dots_usd_millions"] >= out["published_usd_millions"] * (1 - tolerance),
+        (out["ratio"] - 1).abs() <= tolerance,
+    )
     out["in_window"] = out["year"] > last - window
     out["evidence"] = out["in_window"] & out["side"].eq("china") & out["qualifier"].ne("lower_bound")
     out["window_first"] = last - window + 1
-    columns = ["partner", "year", "measure", "side", "published_usd_millions", "qualifier", "dots_usd_millions",
-               "difference", "ratio", "agrees", "in_window", "evidence", "window_first", "figure_id", "source_id",
-               "dots_source_ids"]
+    columns = [
+        "partner",
+        "year",
+        "measure",
+        "side",
+        "published_usd_millions",
+        "qualifier",
+        "dots_usd_millions",
+        "difference",
+        "ratio",
+        "agrees",
+        "in_window",
+        "evidence",
+        "window_first",
+        "figure_id",
+        "source_id",
+        "dots_source_ids",
+    ]
     order = {code: i for i, code in enumerate(list(FIVE) + [GROUP])}
-    out = out[columns].sort_values(["partner", "measure", "year", "figure_id"], key=lambda s: s.map(order)
-                                   if s.name == "partner" else s)
+    out = out[columns].sort_values(
+        ["partner", "measure", "year", "figure_id"], key=lambda s: s.map(order) if s.name == "partner" else s
+    )
     return out.reset_index(drop=True)
 
 
@@ -97,21 +124,36 @@ def join_check(overlap: pd.DataFrame, partner, *, window: int = OVERLAP_WINDOW) 
     if totals.empty:
         first = int(overlap["window_first"].iloc[0]) if len(overlap) else None
         span = f" ({first}–{first + window - 1})" if first else ""
-        return dict(partner=code, allowed=False, evidence=[],
-                    reason=f"no published China-customs total for {label} in the last {window} DOTS years{span} "
-                           "was found to compare with DOTS, so the two series cannot be shown to agree")
+        return dict(
+            partner=code,
+            allowed=False,
+            evidence=[],
+            reason=f"no published China-customs total for {label} in the last {window} DOTS years{span} "
+            "was found to compare with DOTS, so the two series cannot be shown to agree",
+        )
     bad = rows.loc[~rows["agrees"].astype(bool)]
     if not bad.empty:
-        listing = "; ".join(f"{r.year} {r.measure}: published {r.published_usd_millions:,.1f} vs DOTS "
-                            f"{r.dots_usd_millions:,.1f} (ratio {r.ratio:.3f})" for r in bad.itertuples())
-        return dict(partner=code, allowed=False, evidence=list(bad["figure_id"]),
-                    reason=f"published China-customs figures for {label} disagree with DOTS by more than "
-                           f"{OVERLAP_TOLERANCE:.0%}: {listing}")
+        listing = "; ".join(
+            f"{r.year} {r.measure}: published {r.published_usd_millions:,.1f} vs DOTS "
+            f"{r.dots_usd_millions:,.1f} (ratio {r.ratio:.3f})"
+            for r in bad.itertuples()
+        )
+        return dict(
+            partner=code,
+            allowed=False,
+            evidence=list(bad["figure_id"]),
+            reason=f"published China-customs figures for {label} disagree with DOTS by more than "
+            f"{OVERLAP_TOLERANCE:.0%}: {listing}",
+        )
     years = ", ".join(str(y) for y in sorted(totals["year"].unique()))
     worst = (rows["ratio"] - 1).abs().max()
-    return dict(partner=code, allowed=True, evidence=list(rows["figure_id"]),
-                reason=f"{len(rows)} published China-customs figure(s) for {label} ({years}) agree with DOTS "
-                       f"within {OVERLAP_TOLERANCE:.0%} (largest gap {worst:.1%})")
+    return dict(
+        partner=code,
+        allowed=True,
+        evidence=list(rows["figure_id"]),
+        reason=f"{len(rows)} published China-customs figure(s) for {label} ({years}) agree with DOTS "
+        f"within {OVERLAP_TOLERANCE:.0%} (largest gap {worst:.1%})",
+    )
 
 
 def joined_series(trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataFrame, partner) -> pd.DataFrame:
@@ -128,18 +170,40 @@ def joined_series(trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataF
     last = int(trade["year"].max())
     dots = dots_china_side(trade)
     dots = dots.loc[dots["partner"].eq(code) & dots["measure"].eq("total_trade")]
-    head = pd.DataFrame({"year": dots["year"], "partner": code, "value_usd_millions": dots["dots_usd_millions"],
-                         "basis": BASIS_DOTS, "qualifier": "exact", "figure_id": "", "source_id": dots["source_ids"]})
-    pub = series.loc[series["partner"].eq(code) & series["side"].eq("china") & series["measure"].eq("total_trade")
-                     & series["year"].gt(last)]
-    tail = pd.DataFrame({"year": pub["year"], "partner": code, "value_usd_millions": pub["value_usd_millions"],
-                         "basis": BASIS_PUBLISHED, "qualifier": pub["qualifier"], "figure_id": pub["figure_id"],
-                         "source_id": pub["source_id"]})
+    head = pd.DataFrame(
+        {
+            "year": dots["year"],
+            "partner": code,
+            "value_usd_millions": dots["dots_usd_millions"],
+            "basis": BASIS_DOTS,
+            "qualifier": "exact",
+            "figure_id": "",
+            "source_id": dots["source_ids"],
+        }
+    )
+    pub = series.loc[
+        series["partner"].eq(code)
+        & series["side"].eq("china")
+        & series["measure"].eq("total_trade")
+        & series["year"].gt(last)
+    ]
+    tail = pd.DataFrame(
+        {
+            "year": pub["year"],
+            "partner": code,
+            "value_usd_millions": pub["value_usd_millions"],
+            "basis": BASIS_PUBLISHED,
+            "qualifier": pub["qualifier"],
+            "figure_id": pub["figure_id"],
+            "source_id": pub["source_id"],
+        }
+    )
     return pd.concat([head, tail], ignore_index=True).sort_values("year").reset_index(drop=True)
 
 
-def chained_growth(trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataFrame, partner,
-                   start: int, end: int) -> dict:
+def chained_growth(
+    trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataFrame, partner, start: int, end: int
+) -> dict:
     """Growth of China-side total trade between two years on the one series DOTS + published China customs.
 
     Both years in DOTS: :func:`tradeviz.metrics.growth_summary`.  Otherwise the values come from
@@ -154,24 +218,47 @@ def chained_growth(trade: pd.DataFrame, published: pd.DataFrame, series: pd.Data
     name = countries.name(code)
     check = join_check(overlap_table(trade, published), code)
     crosses = start <= last
-    chain = dict(crosses=crosses, last_dots_year=last, overlap_check=check["reason"], evidence=check["evidence"],
-                 tolerance=OVERLAP_TOLERANCE)
+    chain = dict(
+        crosses=crosses,
+        last_dots_year=last,
+        overlap_check=check["reason"],
+        evidence=check["evidence"],
+        tolerance=OVERLAP_TOLERANCE,
+    )
     if crosses and not check["allowed"]:
-        return metrics.growth_result(code=code, name=name, start=start, end=end, start_value=np.nan, end_value=np.nan,
-                                source="DOTS + published", side="china", source_ids=[], measure="total_trade",
-                                reason=f"the period crosses from DOTS (to {last}) to published figures, and "
-                                       f"{check['reason']}", extra={"chain": chain})
+        return metrics.growth_result(
+            code=code,
+            name=name,
+            start=start,
+            end=end,
+            start_value=np.nan,
+            end_value=np.nan,
+            source="DOTS + published",
+            side="china",
+            source_ids=[],
+            measure="total_trade",
+            reason=f"the period crosses from DOTS (to {last}) to published figures, and {check['reason']}",
+            extra={"chain": chain},
+        )
     values = published_china_totals(series, code) if not crosses else joined_series(trade, published, series, code)
-    metrics.check_years(values["year"], f"{code} total trade (China's side, {'DOTS + ' if crosses else ''}published)",
-                        start, end)
+    metrics.check_years(
+        values["year"], f"{code} total trade (China's side, {'DOTS + ' if crosses else ''}published)", start, end
+    )
     rows = values.set_index("year").loc[[start, end]]
     ids = sorted({i for ids in rows["source_id"] for i in str(ids).split("; ") if i})
     chain["basis"] = {int(y): b for y, b in rows["basis"].items()}
     chain["figure_ids"] = [f for f in rows["figure_id"] if f]
     return metrics.growth_result(
-        code=code, name=name, start=start, end=end, start_value=rows.at[start, "value_usd_millions"],
-        end_value=rows.at[end, "value_usd_millions"], source="DOTS + published" if crosses else "published",
-        side="china", source_ids=ids, measure="total_trade",
+        code=code,
+        name=name,
+        start=start,
+        end=end,
+        start_value=rows.at[start, "value_usd_millions"],
+        end_value=rows.at[end, "value_usd_millions"],
+        source="DOTS + published" if crosses else "published",
+        side="china",
+        source_ids=ids,
+        measure="total_trade",
         extra={"chain": chain, "qualifiers": [str(q) for q in rows["qualifier"]]},
     )
 
@@ -180,9 +267,21 @@ def published_china_totals(series: pd.DataFrame, partner) -> pd.DataFrame:
     """The published China-customs total-trade series for one partner, in the joined_series layout."""
     code = _partners(partner)[0]
     pub = series.loc[series["partner"].eq(code) & series["side"].eq("china") & series["measure"].eq("total_trade")]
-    return pd.DataFrame({"year": pub["year"], "partner": code, "value_usd_millions": pub["value_usd_millions"],
-                         "basis": BASIS_PUBLISHED, "qualifier": pub["qualifier"], "figure_id": pub["figure_id"],
-                         "source_id": pub["source_id"]}).sort_values("year").reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "year": pub["year"],
+                "partner": code,
+                "value_usd_millions": pub["value_usd_millions"],
+                "basis": BASIS_PUBLISHED,
+                "qualifier": pub["qualifier"],
+                "figure_id": pub["figure_id"],
+                "source_id": pub["source_id"],
+            }
+        )
+        .sort_values("year")
+        .reset_index(drop=True)
+    )
 
 
 def as_trade(series: pd.DataFrame) -> pd.DataFrame:
@@ -193,13 +292,21 @@ def as_trade(series: pd.DataFrame) -> pd.DataFrame:
     """
     rows = series.loc[series["partner"].isin(FIVE) & series["measure"].ne("total_trade")]
     china = rows["side"].eq("china")
-    flow = np.where(china, rows["measure"].map({"china_exports": "exports", "china_imports": "imports"}),
-                    rows["measure"].map({"china_exports": "imports", "china_imports": "exports"}))
-    return pd.DataFrame({
-        "year": rows["year"].astype("int64"), "reporter": np.where(china, CHINA, rows["partner"]),
-        "partner": np.where(china, rows["partner"], CHINA), "flow": flow,
-        "value_usd_millions": rows["value_usd_millions"].astype(float), "source_id": rows["source_id"],
-    }).reset_index(drop=True)
+    flow = np.where(
+        china,
+        rows["measure"].map({"china_exports": "exports", "china_imports": "imports"}),
+        rows["measure"].map({"china_exports": "imports", "china_imports": "exports"}),
+    )
+    return pd.DataFrame(
+        {
+            "year": rows["year"].astype("int64"),
+            "reporter": np.where(china, CHINA, rows["partner"]),
+            "partner": np.where(china, rows["partner"], CHINA),
+            "flow": flow,
+            "value_usd_millions": rows["value_usd_millions"].astype(float),
+            "source_id": rows["source_id"],
+        }
+    ).reset_index(drop=True)
 
 
 def recent_mirror(series: pd.DataFrame, partner="all") -> pd.DataFrame:
@@ -243,10 +350,18 @@ def sum_check(series: pd.DataFrame, years: Iterable[int] | None = None) -> pd.Da
         present = [c for c, v in parts.items() if v == v]
         total = sum(parts.values()) if len(present) == len(FIVE) else np.nan
         ca5 = by.get((GROUP, year), np.nan)
-        rows.append(dict(year=year, ca5_usd_millions=ca5, sum_of_five=total, n_countries=len(present),
-                         missing=", ".join(c for c in FIVE if c not in present),
-                         partial_sum=sum(parts[c] for c in present) if present else np.nan,
-                         difference=ca5 - total, relative_difference=(ca5 - total) / ca5))
+        rows.append(
+            dict(
+                year=year,
+                ca5_usd_millions=ca5,
+                sum_of_five=total,
+                n_countries=len(present),
+                missing=", ".join(c for c in FIVE if c not in present),
+                partial_sum=sum(parts[c] for c in present) if present else np.nan,
+                difference=ca5 - total,
+                relative_difference=(ca5 - total) / ca5,
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -263,8 +378,11 @@ def distinct_targets(targets: pd.DataFrame) -> pd.DataFrame:
     first = groups.head(1).copy()
     first["n_pages"] = groups["target_id"].transform("size").loc[first.index]
     first["target_ids"] = groups["target_id"].transform(lambda ids: "; ".join(ids)).loc[first.index]
-    return first.drop(columns=["_deadline", "_undated"]).sort_values(["scope", "announced_date"] + key[1:],
-                                                                      na_position="last").reset_index(drop=True)
+    return (
+        first.drop(columns=["_deadline", "_undated"])
+        .sort_values(["scope", "announced_date"] + key[1:], na_position="last")
+        .reset_index(drop=True)
+    )
 
 
 def annual_totals(series: pd.DataFrame, trade: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -285,8 +403,17 @@ def annual_totals(series: pd.DataFrame, trade: pd.DataFrame | None = None) -> pd
         totals = metrics.partner_totals(trade, side, include_group=side == "china").dropna(subset=["total"])
         if "imf_estimate" in totals.columns:  # an IMF estimate is not the reporter's own figure
             totals = totals.loc[~totals["imf_estimate"].astype(bool)]
-        frames.append(pd.DataFrame({"partner": totals["partner"], "side": side, "year": totals["year"],
-                                    "value_usd_millions": totals["total"], "basis": "IMF DOTS"}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "partner": totals["partner"],
+                    "side": side,
+                    "year": totals["year"],
+                    "value_usd_millions": totals["total"],
+                    "basis": "IMF DOTS",
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True).sort_values(["partner", "side", "year"]).reset_index(drop=True)
 
 
@@ -310,13 +437,20 @@ def target_progress(targets: pd.DataFrame, series: pd.DataFrame, trade: pd.DataF
             since = values.loc[values["year"].ge(t.announced_year)] if pd.notna(t.announced_year) else values
             reached = since.loc[since["value_usd_millions"].ge(t.value_usd_millions)]
             latest = values.iloc[-1] if len(values) else None
-            row = dict(target_id=t.target_id, scope=t.scope, side=side, target_usd_millions=t.value_usd_millions,
-                       deadline_year=t.deadline_year, announced_year=t.announced_year,
-                       announced_by=t.announced_by, n_pages=t.n_pages,
-                       latest_year=None if latest is None else int(latest["year"]),
-                       latest_usd_millions=np.nan if latest is None else float(latest["value_usd_millions"]),
-                       reached_year=int(reached["year"].iloc[0]) if len(reached) else None,
-                       reached_basis=str(reached["basis"].iloc[0]) if len(reached) else None)
+            row = dict(
+                target_id=t.target_id,
+                scope=t.scope,
+                side=side,
+                target_usd_millions=t.value_usd_millions,
+                deadline_year=t.deadline_year,
+                announced_year=t.announced_year,
+                announced_by=t.announced_by,
+                n_pages=t.n_pages,
+                latest_year=None if latest is None else int(latest["year"]),
+                latest_usd_millions=np.nan if latest is None else float(latest["value_usd_millions"]),
+                reached_year=int(reached["year"].iloc[0]) if len(reached) else None,
+                reached_basis=str(reached["basis"].iloc[0]) if len(reached) else None,
+            )
             row["share_reached"] = row["latest_usd_millions"] / t.value_usd_millions
             deadline = t.deadline_year
             if pd.isna(deadline) or latest is None:
@@ -375,15 +509,44 @@ def gas_share(gas: pd.DataFrame, series: pd.DataFrame, partner) -> pd.DataFrame:
     code = _partners(partner)[0]
     rows = gas.loc[gas["supplier"].eq(code) & gas["period"].eq("full_year") & gas["value_usd_millions"].notna()]
     if rows.empty:
-        return pd.DataFrame(columns=["year", "gas_low", "gas_high", "china_imports", "share_low", "share_high",
-                                     "gas_figure_ids", "imports_figure_id"])
-    by_year = rows.groupby("year").agg(gas_low=("value_usd_millions", "min"), gas_high=("value_usd_millions", "max"),
-                                       gas_figure_ids=("figure_id", "; ".join))
-    imports = series.loc[series["partner"].eq(code) & series["side"].eq("china") & series["measure"].eq("china_imports")]
+        return pd.DataFrame(
+            columns=[
+                "year",
+                "gas_low",
+                "gas_high",
+                "china_imports",
+                "share_low",
+                "share_high",
+                "gas_figure_ids",
+                "imports_figure_id",
+            ]
+        )
+    by_year = rows.groupby("year").agg(
+        gas_low=("value_usd_millions", "min"),
+        gas_high=("value_usd_millions", "max"),
+        gas_figure_ids=("figure_id", "; ".join),
+    )
+    imports = series.loc[
+        series["partner"].eq(code) & series["side"].eq("china") & series["measure"].eq("china_imports")
+    ]
     imports = imports.set_index("year")
-    out = by_year.join(imports[["value_usd_millions", "figure_id"]].rename(
-        columns={"value_usd_millions": "china_imports", "figure_id": "imports_figure_id"}), how="inner")
+    out = by_year.join(
+        imports[["value_usd_millions", "figure_id"]].rename(
+            columns={"value_usd_millions": "china_imports", "figure_id": "imports_figure_id"}
+        ),
+        how="inner",
+    )
     out["share_low"] = out["gas_low"] / out["china_imports"]
     out["share_high"] = out["gas_high"] / out["china_imports"]
-    return out.reset_index()[["year", "gas_low", "gas_high", "china_imports", "share_low", "share_high",
-                              "gas_figure_ids", "imports_figure_id"]]
+    return out.reset_index()[
+        [
+            "year",
+            "gas_low",
+            "gas_high",
+            "china_imports",
+            "share_low",
+            "share_high",
+            "gas_figure_ids",
+            "imports_figure_id",
+        ]
+    ]

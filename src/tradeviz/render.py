@@ -35,7 +35,9 @@ from tqdm import tqdm
 from tradeviz import countries, paths
 from tradeviz.io import atomic_write_bytes
 
-KERNEL_NAME = "tradeviz"
+KERNEL_NAME = "python3"
+"""The kernel name the notebooks declare and the executed reports record: the standard one, so plain papermill
+and JupyterLab run them in the current environment.  tradeviz itself always starts ``sys.executable``."""
 CELL_TIMEOUT = 600
 """Seconds a single cell may run before the report counts as failed."""
 REMOVE_CELL_TAGS = ("remove-cell", "remove_cell")
@@ -64,6 +66,39 @@ class RenderConfigError(ValueError):
 
 class UnknownReportError(ValueError):
     """``--only`` names no report, or the selection is empty; the message lists the valid names."""
+
+
+class OutputDirError(ValueError):
+    """The output folder is a file, or cannot be created or written to."""
+
+
+class KernelUnavailableError(RuntimeError):
+    """This Python cannot start the kernel the reports run in (ipykernel is missing)."""
+
+
+def check_kernel() -> None:
+    """Raise :class:`KernelUnavailableError` unless this interpreter can start an IPython kernel."""
+    try:
+        import ipykernel.kernelspec  # noqa: F401
+    except ImportError as exc:
+        raise KernelUnavailableError(
+            f"the notebooks run in an IPython kernel of this Python ({sys.executable}), but it cannot start one "
+            f"({exc}); install ipykernel into this environment (`{sys.executable} -m pip install ipykernel`)."
+        ) from None
+
+
+def prepare_output_dir(out: Path) -> Path:
+    """Create ``out`` if needed and check that files can be written there; return it resolved."""
+    out = Path(out).expanduser().resolve()
+    if out.exists() and not out.is_dir():
+        raise OutputDirError(f"output folder {out} is a file; give a folder (it is created if missing).")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out, prefix=".tradeviz-write-test-"):
+            pass
+    except OSError as exc:
+        raise OutputDirError(f"cannot write reports to {out}: {exc.strerror or exc}.") from None
+    return out
 
 
 @dataclass(frozen=True)
@@ -248,8 +283,8 @@ def render_reports(
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
-    out = Path(out or paths.REPORTS_DIR).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_output_dir(Path(out or paths.REPORTS_DIR))
+    check_kernel()
 
     if _MP_CONTEXT.get_start_method() == "fork":
         _init_worker()  # once here instead of once per worker: forked workers inherit it all
@@ -273,7 +308,7 @@ def render_reports(
         out=out,
         index=index,
         succeeded=[r.name for r in selected if outcomes[r.name] is None],
-        failures=[outcomes[r.name] for r in selected if outcomes[r.name] is not None],
+        failures=[failure for r in selected if (failure := outcomes[r.name]) is not None],
     )
 
 
@@ -436,6 +471,7 @@ def _notebook_bytes(nb) -> bytes:
 
 
 def _html_bytes(nb, report: Report) -> bytes:
+    assert _exporter is not None, "_init_worker() runs first"
     body, _ = _exporter.from_notebook_node(nb, resources={"metadata": {"name": report.title}})
     return body.encode("utf-8")
 
