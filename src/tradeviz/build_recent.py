@@ -59,6 +59,10 @@ TARGET_UNITS = {"billion USD": 1000.0, "million USD": 1.0}
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
+PAGE_COLUMNS = ("page_url", "page_date", "quoted_text", "note")
+"""Where every published row comes from: the page, its date, the sentence with the number, and caveats."""
+
+
 class _Rows:
     """Rows of one raw CSV, each problem reported as 'file line N, column C: ...'."""
 
@@ -152,6 +156,17 @@ def _quote_has_number(quote: str, value: float) -> bool:
     return any(re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", flat) for form in _number_forms(value))
 
 
+def _page(rows: _Rows, line: int, row: dict, source_id: str, value: float | None) -> dict:
+    """The fields every published row carries: page address, page date, quote (checked), note, source id."""
+    return dict(
+        page_url=row["page_url"],
+        page_date=rows.date(line, row, "page_date"),
+        quoted_text=rows.quote(line, row, value),
+        note=row["note"],
+        source_id=source_id,
+    )
+
+
 def _source(raw: Path) -> tuple[Path, str, Path]:
     folder = raw / FOLDER
     return folder, provenance.read_record(folder)["sources"][0]["source_id"], folder / "country_names.json"
@@ -174,10 +189,7 @@ TRADE_COLUMNS = (
     "unit",
     "qualifier",
     "statistical_source_as_stated",
-    "page_url",
-    "page_date",
-    "quoted_text",
-    "note",
+    *PAGE_COLUMNS,
     "series",
 )
 
@@ -204,7 +216,6 @@ def trade_figures(raw: Path) -> list[dict]:
         unit = rows.choice(line, row, "unit", UNITS, " (currencies: USD or CNY, as the page states them)")
         qualifier = rows.choice(line, row, "qualifier", QUALIFIERS)
         value = rows.number(line, row, "value")
-        quote = rows.quote(line, row, value)
         if not row["page_url"].startswith(("http://", "https://")):
             rows.fail(line, "page_url", f"{row['page_url']!r} is not a web address")
         in_series = rows.choice(line, row, "series", ("yes", "no")) == "yes"
@@ -247,12 +258,8 @@ def trade_figures(raw: Path) -> list[dict]:
                 qualifier=qualifier,
                 value_usd_millions=round(value * factor, 6) if currency == "USD" else None,
                 statistical_source=row["statistical_source_as_stated"] or "not stated",
-                page_url=row["page_url"],
-                page_date=rows.date(line, row, "page_date"),
-                quoted_text=quote,
-                note=row["note"],
                 in_series=in_series,
-                source_id=source_id,
+                **_page(rows, line, row, source_id, value),
             )
         )
     return out
@@ -267,10 +274,7 @@ TARGET_COLUMNS = (
     "announced_by",
     "announced_date",
     "announced_date_precision",
-    "page_url",
-    "page_date",
-    "quoted_text",
-    "note",
+    *PAGE_COLUMNS,
 )
 
 
@@ -310,11 +314,7 @@ def targets(raw: Path) -> list[dict]:
                 announced_date=announced or None,
                 announced_year=int(announced[:4]) if announced else None,
                 announced_date_precision=precision,
-                page_url=row["page_url"],
-                page_date=rows.date(line, row, "page_date"),
-                quoted_text=rows.quote(line, row, value),
-                note=row["note"],
-                source_id=source_id,
+                **_page(rows, line, row, source_id, value),
             )
         )
     return out
@@ -329,10 +329,7 @@ PLEDGE_COLUMNS = (
     "period_text",
     "announced_by",
     "announced_date",
-    "page_url",
-    "page_date",
-    "quoted_text",
-    "note",
+    *PAGE_COLUMNS,
 )
 
 
@@ -356,11 +353,7 @@ def pledges(raw: Path) -> list[dict]:
                 period_text=row["period_text"],
                 announced_by=row["announced_by"],
                 announced_date=rows.date(line, row, "announced_date"),
-                page_url=row["page_url"],
-                page_date=rows.date(line, row, "page_date"),
-                quoted_text=rows.quote(line, row, value),
-                note=row["note"],
-                source_id=source_id,
+                **_page(rows, line, row, source_id, value),
             )
         )
     return out
@@ -375,10 +368,7 @@ GAS_COLUMNS = (
     "volume",
     "volume_unit",
     "statistical_source_as_stated",
-    "page_url",
-    "page_date",
-    "quoted_text",
-    "note",
+    *PAGE_COLUMNS,
 )
 
 
@@ -405,11 +395,7 @@ def gas_imports(raw: Path) -> list[dict]:
                 volume=volume,
                 volume_unit=row["volume_unit"] or None,
                 statistical_source=row["statistical_source_as_stated"] or "not stated",
-                page_url=row["page_url"],
-                page_date=rows.date(line, row, "page_date"),
-                quoted_text=rows.quote(line, row, value if value is not None else volume),
-                note=row["note"],
-                source_id=source_id,
+                **_page(rows, line, row, source_id, value if value is not None else volume),
             )
         )
     return out
