@@ -499,6 +499,18 @@ def both_sides_table(series: pd.DataFrame, partner, first: int, last: int) -> pd
     return out
 
 
+GAS_SHARE_COLUMNS = (
+    "year",
+    "gas_low",
+    "gas_high",
+    "china_imports",
+    "share_low",
+    "share_high",
+    "gas_figure_ids",
+    "imports_figure_id",
+)
+
+
 def gas_share(gas: pd.DataFrame, series: pd.DataFrame, partner) -> pd.DataFrame:
     """China's pipeline-gas imports from a partner against all China's imports from it, full years (China's customs).
 
@@ -509,18 +521,7 @@ def gas_share(gas: pd.DataFrame, series: pd.DataFrame, partner) -> pd.DataFrame:
     code = _partners(partner)[0]
     rows = gas.loc[gas["supplier"].eq(code) & gas["period"].eq("full_year") & gas["value_usd_millions"].notna()]
     if rows.empty:
-        return pd.DataFrame(
-            columns=[
-                "year",
-                "gas_low",
-                "gas_high",
-                "china_imports",
-                "share_low",
-                "share_high",
-                "gas_figure_ids",
-                "imports_figure_id",
-            ]
-        )
+        return pd.DataFrame(columns=list(GAS_SHARE_COLUMNS))
     by_year = rows.groupby("year").agg(
         gas_low=("value_usd_millions", "min"),
         gas_high=("value_usd_millions", "max"),
@@ -538,15 +539,4 @@ def gas_share(gas: pd.DataFrame, series: pd.DataFrame, partner) -> pd.DataFrame:
     )
     out["share_low"] = out["gas_low"] / out["china_imports"]
     out["share_high"] = out["gas_high"] / out["china_imports"]
-    return out.reset_index()[
-        [
-            "year",
-            "gas_low",
-            "gas_high",
-            "china_imports",
-            "share_low",
-            "share_high",
-            "gas_figure_ids",
-            "imports_figure_id",
-        ]
-    ]
+    return out.reset_index()[list(GAS_SHARE_COLUMNS)]
