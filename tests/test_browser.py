@@ -107,3 +107,38 @@ def test_index_and_every_report_display_cleanly(site, browser):
             failures[href] = problems
     assert failures == {}, failures
     assert images > 0, "no report shows a figure"
+
+
+HOSTILE = {
+    "script": '<script>window.tvPwned = 1</script>',
+    "onerror": '<img src=x onerror="document.body.dataset.x=1">',
+    "link": "[click me](javascript:window.tvPwned=2)",
+    "image": "![pic](javascript:window.tvPwned=3)",
+    "autolink": "<javascript:window.tvPwned=4>",
+}
+
+
+def test_data_strings_never_run_as_code_and_show_literally(chromium, browser, data_copy, tmp_path):
+    """A Belt and Road event set to hostile strings, rendered into the Tajikistan profile: nothing runs."""
+    import pandas as pd
+
+    bri = data_copy / "curated" / "bri.csv"
+    frame = pd.read_csv(bri, dtype=str, keep_default_na=False)
+    first = frame.index[(frame.country == "TJK") & (frame.date != "")][0]
+    event = " ".join(HOSTILE.values())
+    frame.loc[first, "event"] = event
+    bri.write_text(frame.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    summary = render_reports(config=CONFIG, only="country_profile", partner="TJK", out=tmp_path, progress=False)
+    assert summary.ok, summary.describe()
+    html_file = next(tmp_path.glob("country_profile-TJK-*.html"))
+    assert "Content-Security-Policy" in html_file.read_text(encoding="utf-8")
+    page, problems = visit(browser, html_file)
+    ran = page.evaluate("() => [window.tvPwned, document.body.dataset.x]")
+    text = page.inner_text("body")
+    links = page.eval_on_selector_all("a[href^='javascript:'], img[src^='javascript:']", "els => els.length")
+    page.close()
+    assert ran == [None, None], f"a data string ran as code: {ran}"
+    assert links == 0
+    for hostile in HOSTILE.values():
+        assert hostile in text, f"{hostile!r} is not shown literally"
+    assert not [p for p in problems if "Content Security Policy" not in p], problems

@@ -46,18 +46,29 @@ _TIMING_KEYS = ("start_time", "end_time", "duration")
 _INJECTED_TAG = "injected-parameters"
 _ERROR_TAG = "papermill-error-cell-tag"
 
-# nbconvert's "lab" page plus a link back to the index, minus the scripts it loads from CDNs
-# (require.js, MathJax): the pages must work offline and show no console errors.  Plain "$"
-# then stays a dollar sign, not maths.
+# nbconvert's "lab" page plus a link back to the index, minus every script it would load (require.js,
+# MathJax, mermaid): the pages must work offline, show no console errors, and run no code at all.  Plain "$"
+# then stays a dollar sign, not maths.  The Content-Security-Policy is a second wall behind the escaping of
+# data strings (tradeviz.prose): no script may run, nothing may be fetched but the page's own images and styles.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+_CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
 _TEMPLATE_NAME = "tradeviz-report.html.j2"
-_TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}<link rel="icon" href="data:,">{%- endblock html_head_js -%}
+_TEMPLATE = (
+    """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}"""
+    + _CSP_META
+    + """<link rel="icon" href="data:,">{%- endblock html_head_js -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block body_header -%}{{ super() }}
 <nav style="margin: 1rem 0 0 1.5rem; font-family: system-ui, sans-serif;">
 <a href="index.html">&larr; All reports</a></nav>
 {%- endblock body_header -%}
 """
+)
 
 
 class RenderConfigError(ValueError):
@@ -522,6 +533,7 @@ def index_html(config: RenderConfig, out: Path) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+{_CSP_META}
 <title>{title}</title>
 <link rel="icon" href="data:,">
 <style>
