@@ -12,7 +12,8 @@ LINT_PATHS ?= src/tradeviz/paths.py src/tradeviz/cli.py src/tradeviz/render.py s
 	src/tradeviz/prose.py src/tradeviz/countries.py src/tradeviz/__init__.py src/tradeviz/__main__.py \
 	src/tradeviz/build_recent.py src/tradeviz/recent.py src/tradeviz/charts_published.py \
 	hatch_build.py tests/test_cli_errors.py tests/test_wheel.py tests/test_docs.py tests/test_recent.py \
-	tests/test_recent_data.py tests/test_prose.py
+	tests/test_recent_data.py tests/test_prose.py tests/test_chart_export.py src/tradeviz/chart_export.py \
+	src/tradeviz/report_assets.py
 
 .PHONY: reports test lint print-lint-paths data venv refresh-notebooks bench clean
 

@@ -87,6 +87,42 @@ def visit(browser, path: Path) -> tuple[object, list[str]]:
     return page, problems
 
 
+NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
+FIGURES = """figs => figs.map(f => ({alt: f.querySelector('img').getAttribute('alt'),
+    links: [...f.querySelectorAll('figcaption a')].map(a => a.getAttribute('href'))}))"""
+
+
+def _figure_problems(page, folder: Path, name: str) -> list[str]:
+    """Each figure: alt text that is not nbconvert's default, a CSV link that parses with the plotted number of
+    rows (the chart's own record in the report's notebook), and a PNG link that decodes."""
+    import json
+
+    import pandas as pd
+    from PIL import Image
+
+    from tradeviz.chart_export import CHART_MIME
+
+    records = [
+        o["data"][CHART_MIME]
+        for c in json.loads((folder / f"{name}.ipynb").read_text())["cells"]
+        for o in c.get("outputs", [])
+        if CHART_MIME in o.get("data", {})
+    ]
+    figures = page.eval_on_selector_all("figure.tradeviz-chart", FIGURES)
+    problems = [f"{len(figures)} figures with links, {len(records)} charts"] if len(figures) != len(records) else []
+    if page.eval_on_selector_all("img", "imgs => imgs.filter(i => !i.closest('figure.tradeviz-chart')).length"):
+        problems.append("an image without chart links")
+    for number, (figure, record) in enumerate(zip(figures, records, strict=False), start=1):
+        if not figure["alt"] or figure["alt"] == NBCONVERT_DEFAULT_ALT or figure["alt"] != record["alt"]:
+            problems.append(f"figure {number}: alt text {figure['alt']!r}")
+        csv, png = (folder / link for link in figure["links"])
+        if len(pd.read_csv(csv)) != record["rows"] or not record["rows"]:
+            problems.append(f"figure {number}: {csv.name} does not hold the {record['rows']} plotted rows")
+        with Image.open(png) as image:
+            image.verify()
+    return problems
+
+
 def test_index_and_every_report_display_cleanly(site, browser):
     index, problems = visit(browser, site)
     hrefs = index.eval_on_selector_all("a[href$='.html']", "links => links.map(a => a.getAttribute('href'))")
@@ -102,6 +138,7 @@ def test_index_and_every_report_display_cleanly(site, browser):
         text = page.inner_text("body")
         problems += [f"headline {h!r} not in the page text" for h in HEADLINES.get(name, ()) if h not in text]
         images += page.locator("img").count()
+        problems += _figure_problems(page, site.parent, name)
         page.close()
         if problems:
             failures[href] = problems
@@ -110,7 +147,7 @@ def test_index_and_every_report_display_cleanly(site, browser):
 
 
 HOSTILE = {
-    "script": '<script>window.tvPwned = 1</script>',
+    "script": "<script>window.tvPwned = 1</script>",
     "onerror": '<img src=x onerror="document.body.dataset.x=1">',
     "link": "[click me](javascript:window.tvPwned=2)",
     "image": "![pic](javascript:window.tvPwned=3)",

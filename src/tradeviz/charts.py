@@ -69,7 +69,7 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
 
-from tradeviz import countries, paths
+from tradeviz import chart_export, countries, paths
 from tradeviz.metrics import CIF_FOB_BAND
 
 # --------------------------------------------------------------------------------------------
@@ -275,6 +275,7 @@ def _set_usd_axis(axis, values, log: bool) -> None:
     else:
         axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
     axis.set_major_formatter(usd_formatter())
+    setattr(axis.axes, chart_export.UNIT_ATTR, "million US$")
 
 
 def _scale_label(label: str, log: bool) -> str:
@@ -297,7 +298,10 @@ def _house_style(func):
         with mstyle.context(paths.MPLSTYLE):
             fig = func(*args, **kwargs)
             _settle_layout(fig)
-            return fig
+        inputs = [*args, *kwargs.values()]
+        caption = next(a for a in inputs if isinstance(a, Caption))
+        chart_export.record(fig, caption, inputs, format_usd)
+        return fig
 
     return wrapper
 
@@ -677,6 +681,13 @@ def share_area(df: pd.DataFrame, caption: Caption, *, share_col: str = "share_pc
         ax.set_xlabel("Year")
     if title:
         ax.set_title(title)
+    shares = wide.rename(columns=country_label).stack().rename("value").reset_index()
+    shares = shares.set_axis(["x", "series", "value"], axis=1).assign(panel=ax.get_ylabel(), unit="% of the five")
+    parts = [shares[["panel", "series", "x", "value", "unit"]]]
+    if ax_hhi is not None:
+        parts.append(chart_export.plotted_data_of_axes(ax_hhi))
+    setattr(fig, chart_export.DATA_ATTR, pd.concat(parts, ignore_index=True))
+    fig._tradeviz_kind = "Stacked area chart"  # type: ignore[attr-defined]
     return fig
 
 
@@ -1139,6 +1150,10 @@ def region_map(values, caption: Caption, *, year: int, bordering: Iterable[str],
         handles.append(Patch(facecolor="white", edgecolor="#777777", hatch="xx", label="no data"))
     ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.95, edgecolor="#CCCCCC")
     ax.set_title(title or f"China's trade with the five Central Asian states, {year}")
+    shaded = pd.DataFrame([(f"trade with China, {year}", country_label(code), year, v, "million US$")
+                           for code, v in vals.items() if code in focus], columns=["panel", "series", "x", "value", "unit"])
+    setattr(fig, chart_export.DATA_ATTR, shaded)
+    fig._tradeviz_kind = "Map"  # type: ignore[attr-defined]
     return fig
 
 
@@ -1160,3 +1175,6 @@ __all__ = [
     "nominal_vs_real", "flows_balance", "mirror_gap", "region_map", "load_map_features",
     "map_bordering_codes", "MAP_EXTENT",
 ]
+
+
+chart_export.register_ipython()  # in a Jupyter kernel, each chart's record travels with its image

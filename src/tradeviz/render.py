@@ -32,7 +32,8 @@ from typing import Any
 import yaml
 from tqdm import tqdm
 
-from tradeviz import countries, paths
+from tradeviz import countries, paths, report_assets
+from tradeviz.chart_export import CHART_MIME
 from tradeviz.io import atomic_write_bytes
 
 KERNEL_NAME = "python3"
@@ -63,6 +64,24 @@ _TEMPLATE = (
     + """<link rel="icon" href="data:,">{%- endblock html_head_js -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}<style>
+figure.tradeviz-chart { margin: 0; }
+figure.tradeviz-chart figcaption { font: 0.85rem system-ui, sans-serif; margin: 0.25rem 0 1rem; color: #3e4c59; }
+figure.tradeviz-chart figcaption a { color: #0b5cad; }
+</style>{%- endblock extra_css -%}
+{% block data_png scoped -%}
+{%- set chart = output.data.get('"""
+    + CHART_MIME
+    + """') -%}
+{%- if chart and output.metadata.get('tradeviz') -%}
+<figure class="jp-RenderedImage jp-OutputArea-output tradeviz-chart">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="{{ chart.alt | escape_html }}">
+<figcaption>Download:
+<a href="{{ output.metadata.tradeviz.csv | escape_html }}" download>data (CSV)</a> ·
+<a href="{{ output.metadata.tradeviz.png | escape_html }}" download>image (PNG)</a></figcaption>
+</figure>
+{%- else -%}{{ super() }}{%- endif -%}
+{%- endblock data_png %}
 {%- block body_header -%}{{ super() }}
 <nav style="margin: 1rem 0 0 1.5rem; font-family: system-ui, sans-serif;">
 <a href="index.html">&larr; All reports</a></nav>
@@ -433,7 +452,12 @@ def _render_one(report: Report, out: Path) -> Failure | None:
                 error = f"{exc.ename}: {' '.join(str(exc.evalue).split())} (cell [{exc.exec_count}])"
                 return Failure(report.name, error, failed)
         _normalise(nb, report)  # before the export too: the HTML carries the cell ids
+        assets = report_assets.chart_assets(nb, report.name)  # also marks the chart outputs for the template
         notebook, page = _notebook_bytes(nb), _html_bytes(nb, report)
+        for name, content in assets.items():
+            atomic_write_bytes(out / name, content)
+        for stale in report_assets.stale_assets(out, report.name, assets):
+            stale.unlink()
         atomic_write_bytes(out / report.ipynb_name, notebook)
         atomic_write_bytes(out / report.html_name, page)
         (out / report.failed_name).unlink(missing_ok=True)
