@@ -209,3 +209,26 @@ def test_a_repeated_label_with_different_values_is_refused(data_copy):
         build.read_dots_partners(path, "x", data_copy / "raw" / "imf-dots" / "country_names.json",
                                  data_copy / "raw" / "imf-dots" / "partner_names.json")
 
+
+def test_cli_prints_the_top_partners_with_shares(capsys):
+    from tradeviz import cli
+
+    assert cli.main(["partners", "KAZ", "2020", "--top", "3"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Kazakhstan's largest partners in 2020, exports + imports, from Kazakhstan's own reports")
+    assert out[1].split() == ["1", "Russian", "Federation", "$18.2", "bn", "21.4%"]
+    assert out[2].split() == ["2", "China", "$15.35", "bn", "18.0%"]
+    assert "customs union with Russia since 2010" in out[-1]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["partners", "Narnia", "2020"], "Unknown country 'Narnia'"),
+    (["partners", "KGZ", "2021"], "year 2021 is outside the data: valid years for Kyrgyzstan's IMF DOTS reports"),
+    (["partners", "KGZ", "1990"], "before 1992"),
+    (["partners", "KGZ", "2020", "--top", "0"], "n must be a whole number of partners, at least 1"),
+])
+def test_cli_refuses_bad_country_or_year_with_exit_2(capsys, argv, message):
+    from tradeviz import cli
+
+    assert cli.main(argv) == 2
+    assert message in capsys.readouterr().err
