@@ -232,3 +232,36 @@ def test_cli_refuses_bad_country_or_year_with_exit_2(capsys, argv, message):
 
     assert cli.main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_steady_share_runs_find_only_uzbekistans_russia_figures_of_2000_to_2015(partner_trade):
+    table = partners.china_and_russia(partner_trade)
+    runs = partners.steady_share_runs(table, "russia_share")
+    assert runs[["reporter", "first_year", "last_year", "years"]].values.tolist() == [["UZB", 2000, 2015, 16]]
+    assert partners.steady_share_runs(table, "china_share").empty
+    toy = pd.DataFrame({"year": range(2000, 2010), "reporter": "X", "s": [0.2] * 8 + [0.3, 0.2]})
+    assert partners.steady_share_runs(toy, "s")[["first_year", "last_year"]].values.tolist() == [[2000, 2007]]
+    assert partners.steady_share_runs(toy, "s", min_years=9).empty
+
+
+def test_partner_charts_carry_their_caption(partner_trade):
+    from tradeviz import charts, charts_partners
+
+    caption = charts.Caption(source=charts.SOURCE_DOTS, unit="share", side=charts_partners.SIDE_OWN)
+    fig = charts_partners.china_russia_shares(partners.china_and_russia(partner_trade), caption)
+    assert len([ax for ax in fig.axes if ax.has_data()]) == 5 and "Each country's own reports" in charts.footnote(fig)
+    fig = charts_partners.top_partner_bars(partners.top_partners(partner_trade, "KAZ", 2020, 5), caption)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][:2] == ["1. Russian Federation", "2. China"]
+    fig = charts_partners.share_lines(partners.five_in_china(partner_trade), caption)
+    assert len(fig.axes[0].get_lines()) == 6
+    with pytest.raises(charts.CaptionError):
+        charts_partners.share_lines(partners.five_in_china(partner_trade), None)
+
+
+def test_the_top_n_parameter_is_checked():
+    from tradeviz import parameters
+
+    assert parameters.count(10) == 10
+    for bad in (0, 51, 2.5, True, "10"):
+        with pytest.raises(ValueError, match="top_n must be a whole number from 1 to 50"):
+            parameters.count(bad)

@@ -74,3 +74,10 @@ def cpi_year(year: int) -> int:
         )
     return year
 
+
+
+def count(value: int, what: str = "top_n", most: int = 50) -> int:
+    """A whole number from 1 to ``most`` (how many partners a table lists)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise ValueError(f"{what} must be a whole number from 1 to {most}, not {value!r}")
+    return value

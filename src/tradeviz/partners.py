@@ -211,7 +211,7 @@ def china_and_russia(partner_trade: pd.DataFrame, reporter=None, flow: str = "to
         for label, frame in (("china", china), ("russia", russia)):
             out[f"{label}_value"] = frame["value"].to_numpy()
             out[f"{label}_share"] = frame["share"].to_numpy()
-            out[f"{label}_rank"] = frame["rank"].to_numpy()
+            out[f"{label}_rank"] = frame["rank"].astype("Int64").array
             out[f"{label}_estimate"] = frame["imf_estimate"].eq(True).to_numpy()
         both = out["china_value"].notna() & out["russia_value"].notna()
         out["leader"] = np.select(
@@ -351,3 +351,67 @@ def format_top(top: pd.DataFrame, reporter: str, year: int, flow: str = "total")
     if reporter in CUSTOMS_UNION and year >= CUSTOMS_UNION[reporter]:
         lines.append(f"Note: {customs_union_note(reporter)}.")
     return "\n".join(lines)
+
+
+def steady_share_runs(table: pd.DataFrame, column: str, *, tolerance: float = 0.02,
+                      min_years: int = 8) -> pd.DataFrame:
+    """Runs of at least ``min_years`` consecutive years in which a share stays within ``tolerance`` of itself.
+
+    ``tolerance`` is relative: (highest − lowest) / lowest ≤ 0.02 keeps a 19% share between 19.0% and 19.4%.
+    Customs figures do not hold a large partner's share that still for eight years and more; such a run points to
+    figures derived by the IMF (a total spread by fixed shares) that DOTS does not mark ' e'.
+    ``table``: year, reporter and ``column`` (e.g. :func:`china_and_russia` and "russia_share").  Columns:
+    reporter, column, first_year, last_year, years, low, high.
+    """
+    metrics._require(table, ["year", "reporter", column], "share table")
+    rows = []
+    for code, frame in table.dropna(subset=[column]).groupby("reporter", sort=False):
+        frame = frame.sort_values("year")
+        years, values = frame["year"].to_numpy(), frame[column].to_numpy()
+        i = 0
+        while i < len(values):
+            j = i
+            while (j + 1 < len(values) and years[j + 1] == years[j] + 1 and min(values[i:j + 2]) > 0
+                   and max(values[i:j + 2]) / min(values[i:j + 2]) - 1 <= tolerance):
+                j += 1
+            if j - i + 1 >= min_years:
+                rows.append(dict(reporter=code, column=column, first_year=int(years[i]), last_year=int(years[j]),
+                                 years=j - i + 1, low=float(min(values[i:j + 1])), high=float(max(values[i:j + 1]))))
+                i = j + 1
+            else:
+                i += 1
+    return pd.DataFrame(rows, columns=["reporter", "column", "first_year", "last_year", "years", "low", "high"])
+
+
+def top_table(partner_trade: pd.DataFrame, year: int, n: int = 10, reporters=FIVE) -> pd.DataFrame:
+    """The top ``n`` partners of each reporter in ``year`` side by side: rows rank 1..n, one column per reporter,
+    cells "name (share %)" (partners tied on a rank share its cell)."""
+    columns = {}
+    for code in reporters:
+        top = top_partners(partner_trade, code, year, n)
+        cells = {}
+        for row in top.itertuples():
+            text = f"{row.name} ({100 * row.share:.1f}%)" if pd.notna(row.share) else row.name
+            cells[int(row.rank)] = f"{cells[int(row.rank)]}; {text}" if int(row.rank) in cells else text
+        columns[countries.name(code)] = cells
+    out = pd.DataFrame(columns).reindex(range(1, n + 1)).fillna("")
+    out.index.name = "rank"
+    return out
+
+
+def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """:func:`china_passes_russia` for reading: one row per country, plain column names, shares in %."""
+    out = pd.DataFrame({
+        "country": [countries.name(c) for c in summary["reporter"]],
+        "China first ahead of Russia": summary["first_year"].astype("object").where(summary["first_year"].notna(),
+                                                                                     "never, to 2020"),
+        "stayed ahead": summary["stayed_ahead"].map({True: "yes", False: "no"}),
+        "Russia passed back (times)": summary["times_passed_back"],
+        "last year": summary["last_year"],
+        "China's share, last year (%)": (100 * summary["china_share_last"]).round(1),
+        "Russia's share, last year (%)": (100 * summary["russia_share_last"]).round(1),
+        "China's rank": summary["china_rank_last"],
+        "Russia's rank": summary["russia_rank_last"],
+        "customs union with Russia from": [CUSTOMS_UNION.get(c, "—") for c in summary["reporter"]],
+    })
+    return out.set_index("country")
