@@ -265,3 +265,39 @@ def test_the_top_n_parameter_is_checked():
     for bad in (0, 51, 2.5, True, "10"):
         with pytest.raises(ValueError, match="top_n must be a whole number from 1 to 50"):
             parameters.count(bad)
+
+
+def test_published_places_come_from_the_stored_quotes():
+    places = data.load_published_places()
+    published = data.load_published().set_index("figure_id")
+    assert len(places) == 13 and (places.year >= 2021).all() and set(places.side) == {"partner"}
+    for row in places.itertuples():
+        source = published.loc[row.trade_figure_id]
+        assert row.quoted_text == source.quoted_text and row.page_url == source.page_url
+        assert row.evidence in row.quoted_text
+    kaz = places[(places.reporter == "KAZ") & (places.measure == "share_pct")].iloc[0]
+    assert (kaz.year, kaz.period, kaz.value) == (2023, "jan_sep", 21.3)
+    tjk = places[(places.reporter == "TJK") & (places.year == 2022)].set_index("partner").value
+    assert tjk.to_dict() == {"CHN": 3.0, "RUS": 1.0}
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("evidence", "China accounted for a 22.3% share", "is not part of the quote of trade_figures.csv line 117"),
+    ("value", "22.3", "22.3 is not written in the evidence"),
+    ("trade_figures_line", "9999", "trade_figures.csv has no data line '9999'"),
+    ("year", "2022", "differs from trade_figures.csv line 117"),
+])
+def test_a_published_place_that_its_quote_does_not_state_is_refused(data_copy, column, value, message):
+    import csv
+
+    path = data_copy / "raw" / "press-figures-2026" / "partner_places.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    row = next(r for r in rows if r["trade_figures_line"] == "117")
+    row[column] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(build.BuildError, match=message):
+        build.build_published_places(data_copy / "raw")

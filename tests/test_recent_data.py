@@ -56,7 +56,7 @@ def test_raw_folder_has_provenance_and_is_read_only_through_checksums():
     folder = build.paths.raw_dir() / FOLDER
     record = provenance.read_record(folder)
     assert set(record["files"]) == {"SOURCE.md", "SEARCHES.md", "country_names.json", "trade_figures.csv",
-                                    "targets.csv", "pledges.csv", "gas_imports.csv"}
+                                    "targets.csv", "pledges.csv", "gas_imports.csv", "partner_places.csv"}
     assert "stored copies of public web pages" in record["sources"][0]["url"]
     assert provenance.verify() == []
 

@@ -351,6 +351,12 @@ def _frame(rows: list[dict], order: list[str], integers: tuple[str, ...] = ()) -
     return frame.sort_values(order).reset_index(drop=True)
 
 
+def build_published_places(raw: Path) -> pd.DataFrame:
+    """China's and Russia's published ranks and shares in the five's trade after 2020, with the quotes stating them."""
+    frame = _frame(build_recent.partner_places(raw), ["reporter", "year", "period", "partner", "measure", "figure_id"])
+    return frame
+
+
 def build_targets(raw: Path) -> pd.DataFrame:
     return _frame(build_recent.targets(raw), ["scope", "announced_date", "target_id"],
                   ("deadline_year", "announced_year"))
@@ -480,6 +486,7 @@ BUILDERS = {
     "partner_trade": build_partner_trade,
     "published": build_published,
     "published_series": build_published_series,
+    "published_places": build_published_places,
     "targets": build_targets,
     "pledges": build_pledges,
     "gas_imports": build_gas_imports,

@@ -216,6 +216,17 @@ def load_published_series(country: str | None = None) -> pd.DataFrame:
     return frame
 
 
+def load_published_places() -> pd.DataFrame:
+    """China's (and Russia's) published ranks and shares in the five's trade after 2020, each with its quote.
+
+    ``measure`` is ``rank`` (1 = largest partner) or ``share_pct`` (percent of the reporter's trade); ``period``
+    says whether the figure is for a full year or part of one.  Kept apart from the DOTS shares.
+    """
+    frame = load_table("published_places")
+    frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
 def load_targets() -> pd.DataFrame:
     """Announced trade targets (value_usd_millions: annual turnover in million US$).
 

@@ -415,3 +415,25 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
         "customs union with Russia from": [CUSTOMS_UNION.get(c, "—") for c in summary["reporter"]],
     })
     return out.set_index("country")
+
+
+PERIOD_LABELS = {"full_year": "full year", **{f"jan_{m}": f"Jan–{m.capitalize()}" for m in
+                                              ("feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov")}}
+
+
+def published_places_table(places: pd.DataFrame) -> pd.DataFrame:
+    """:func:`tradeviz.data.load_published_places` for reading: country, period, partner, what the page says,
+    whose statistics, the page date and the words that say it (by country, year, period and partner)."""
+    order = {p: i for i, p in enumerate(PERIOD_LABELS)}
+    places = places.assign(_p=places["period"].map(order)).sort_values(["reporter", "year", "_p", "partner"])
+    out = pd.DataFrame({
+        "country": [countries.name(c) for c in places["reporter"]],
+        "period": [f"{y} {PERIOD_LABELS[p]}" for y, p in zip(places["year"], places["period"])],
+        "partner": [partner_name(p) for p in places["partner"]],
+        "stated": [f"No. {int(v)}" if m == "rank" else f"{v:g}% of trade"
+                   for m, v in zip(places["measure"], places["value"])],
+        "statistics (as quoted)": places["statistical_source"],
+        "page date": places["page_date"].fillna("undated"),
+        "words on the page": places["evidence"],
+    })
+    return out.reset_index(drop=True)
