@@ -21,9 +21,11 @@ HEADLINES: dict[str, tuple[str, ...]] = {
     "overview": ("50.1 billion", "108.9", "Since 2020", "$106.3 bn"),
     "country_profile-KGZ-1992-2025": ("In 2025, China's customs reported $27.2 bn", "Overlap check"),
     "targets_and_pledges": ("passed US$70 billion", "None of the later figures reports"),
+    "partners": ("China first ahead of Russia in 2010", "China was never ahead of Russia, to 2020",
+                 "The top 10 partners in 2020"),
 }
 """Report name -> texts its page must show: the headline figures (US$50.1 billion in 2021, ×108.9), a 2025
-figure in a country profile, and the targets report's findings."""
+figure in a country profile, the targets report's findings, and the partners report's first years."""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

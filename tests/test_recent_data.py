@@ -63,6 +63,7 @@ def test_raw_folder_has_provenance_and_is_read_only_through_checksums():
         "targets.csv",
         "pledges.csv",
         "gas_imports.csv",
+        "partner_places.csv",
     }
     assert "stored copies of public web pages" in record["sources"][0]["url"]
     assert provenance.verify() == []

@@ -265,6 +265,92 @@ def trade_figures(raw: Path) -> list[dict]:
     return out
 
 
+PLACE_COLUMNS = (
+    "trade_figures_line",
+    "year",
+    "period",
+    "reporter",
+    "partner",
+    "flow",
+    "measure",
+    "value",
+    "evidence",
+    "note",
+)
+PLACE_MEASURES = ("rank", "share_pct")
+"""A partner's rank among a country's trade partners (1 = largest) or its share of the country's trade, in %."""
+PLACE_REPORTERS = countries.FIVE
+PLACE_PARTNERS = ("CHN", "RUS")
+
+
+def partner_places(raw: Path) -> list[dict]:
+    """``partner_places.csv`` -> China's (or Russia's) published rank or share in one of the five's trade.
+
+    Each row points to the ``trade_figures.csv`` line whose quote states it; page, date, side and quote are taken
+    from that line, ``evidence`` must be a part of the quote, and a share's value must be written in it.
+    """
+    folder, source_id, names = _source(raw)
+    figures = {int(f["figure_id"].rsplit("#", 1)[1]): f for f in trade_figures(raw)}
+    rows = _Rows(folder / "partner_places.csv", PLACE_COLUMNS)
+    out: list[dict] = []
+    keys: set[tuple] = set()
+    for line, row in rows.rows:
+        text = row["trade_figures_line"]
+        source_line = int(text) if text.isdigit() else None
+        if source_line not in figures:
+            rows.fail(line, "trade_figures_line", f"trade_figures.csv has no data line {text!r}")
+        figure = figures[source_line]
+        year = rows.year(line, row, "year")
+        period = rows.choice(line, row, "period", PERIODS)
+        reporter = rows.choice(line, row, "reporter", PLACE_REPORTERS)
+        if (year, period, reporter) != (figure["year"], figure["period"], figure["partner"]):
+            rows.fail(
+                line,
+                "year",
+                f"({year}, {period}, {reporter}) differs from trade_figures.csv line {source_line} "
+                f"({figure['year']}, {figure['period']}, {figure['partner']})",
+            )
+        partner = rows.choice(line, row, "partner", PLACE_PARTNERS)
+        flow = rows.choice(line, row, "flow", ("total", "exports", "imports"))
+        measure = rows.choice(line, row, "measure", PLACE_MEASURES)
+        value = rows.number(line, row, "value")
+        if measure == "rank" and (value < 1 or value != int(value)):
+            rows.fail(line, "value", f"a rank must be a whole number from 1, not {row['value']!r}")
+        evidence = row["evidence"]
+        if not evidence or evidence not in figure["quoted_text"]:
+            rows.fail(
+                line, "evidence", f"{evidence!r} is not part of the quote of trade_figures.csv line {source_line}"
+            )
+        if measure == "share_pct" and not _quote_has_number(evidence, value):
+            rows.fail(line, "value", f"{row['value']} is not written in the evidence {evidence!r}")
+        key = (year, period, reporter, partner, flow, measure, figure["page_url"])
+        if key in keys:
+            rows.fail(line, "measure", "the same figure from the same page twice")
+        keys.add(key)
+        out.append(
+            dict(
+                figure_id=f"{source_id}#places-{line}",
+                year=year,
+                period=period,
+                reporter=reporter,
+                partner=partner,
+                flow=flow,
+                measure=measure,
+                value=value,
+                side=figure["side"],
+                statistical_source=figure["statistical_source"],
+                page_url=figure["page_url"],
+                page_date=figure["page_date"],
+                quoted_text=figure["quoted_text"],
+                evidence=evidence,
+                note=row["note"],
+                trade_figure_id=figure["figure_id"],
+                source_id=source_id,
+            )
+        )
+    return out
+
+
 TARGET_COLUMNS = (
     "scope",
     "value",

@@ -97,6 +97,19 @@ def _print_growth(args, result: dict, caught) -> int:
     return 0 if result["status"] == metrics.OK else EXIT_FAILURE
 
 
+def _partners(args) -> int:
+    from tradeviz import countries, data, partners
+
+    reporter = countries.resolve(args.country, allowed=partners.WITH_CHINA)
+    rows = data.load_partner_trade()
+    top = partners.top_partners(rows, reporter, args.year, n=args.top, flow=args.flow)
+    if args.json:
+        print(top.to_json(orient="records", indent=2))
+        return 0
+    print(partners.format_top(top, reporter, args.year, args.flow))
+    return 0
+
+
 def _render(args) -> int:
     from tradeviz import render
 
@@ -166,6 +179,19 @@ def parser() -> argparse.ArgumentParser:
     )
     growth.add_argument("--json", action="store_true", help="machine-readable output")
     growth.set_defaults(func=_growth)
+
+    ranks = verbs.add_parser("partners", help="a country's largest trade partners in a year, with their shares")
+    ranks.add_argument("country", help="reporter: China or one of the five (name, ISO2/ISO3, variant)")
+    ranks.add_argument("year", type=int, help="year (IMF DOTS, 1992–2020)")
+    ranks.add_argument("--top", type=int, default=10, help="how many partners (default 10; ties may add more)")
+    ranks.add_argument(
+        "--flow",
+        choices=["total", "exports", "imports"],
+        default="total",
+        help="exports + imports (default), or one flow, as the country reports it",
+    )
+    ranks.add_argument("--json", action="store_true", help="machine-readable output")
+    ranks.set_defaults(func=_partners)
 
     render = verbs.add_parser("render", help="render the notebooks listed in reports.yaml into reports/")
     render.add_argument("--only", help="render only the report(s) of this notebook or name")

@@ -165,6 +165,32 @@ def load_trade(country: str | None = None) -> pd.DataFrame:
     return frame
 
 
+def load_partner_trade(reporter: str | None = None) -> pd.DataFrame:
+    """IMF DOTS goods trade of each reporter (China and the five) with every partner row of its workbook.
+
+    One row per (year, reporter, partner, flow), value in million current US$; ``partner_kind`` says whether the
+    partner is a country, a former country, an IMF aggregate (WLD = World) or a 'not specified' residual.
+    ``reporter`` keeps one reporter (China or one of the five, any spelling).
+    """
+    frame = load_table("partner_trade")
+    if reporter is not None:
+        code = countries.resolve(reporter, allowed=WITH_CHINA)
+        frame = frame[frame["reporter"] == code].reset_index(drop=True)
+    frame["year"] = frame["year"].astype("int64")
+    frame["imf_estimate"] = frame["imf_estimate"].astype(bool)
+    for col in ("reporter", "partner", "partner_kind", "flow", "valuation", "source_id"):
+        frame[col] = frame[col].astype(str)
+    return frame
+
+
+def load_dots_partners() -> pd.DataFrame:
+    """Codes of the DOTS partners: kind (country, former_country, aggregate, unallocated), name, DOTS label."""
+    frame = load_table("dots_partners")
+    for col in frame.columns:
+        frame[col] = frame[col].astype(str)
+    return frame
+
+
 def load_published() -> pd.DataFrame:
     """Every published figure (officials, press, statistics offices) with its page and quoted sentence.
 
@@ -186,6 +212,17 @@ def load_published_series(country: str | None = None) -> pd.DataFrame:
     if country is not None:
         code = countries.resolve(country, allow_group=True)
         frame = frame[frame["partner"] == code].reset_index(drop=True)
+    frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
+def load_published_places() -> pd.DataFrame:
+    """China's (and Russia's) published ranks and shares in the five's trade after 2020, each with its quote.
+
+    ``measure`` is ``rank`` (1 = largest partner) or ``share_pct`` (percent of the reporter's trade); ``period``
+    says whether the figure is for a full year or part of one.  Kept apart from the DOTS shares.
+    """
+    frame = load_table("published_places")
     frame["year"] = frame["year"].astype("int64")
     return frame
 

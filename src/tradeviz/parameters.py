@@ -76,3 +76,10 @@ def cpi_year(year: int) -> int:
             f"valid base years are {int(cpi_years.min())}–{int(cpi_years.max())}"
         )
     return year
+
+
+def count(value: int, what: str = "top_n", most: int = 50) -> int:
+    """A whole number from 1 to ``most`` (how many partners a table lists)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise ValueError(f"{what} must be a whole number from 1 to {most}, not {value!r}")
+    return value
