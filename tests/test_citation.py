@@ -1,0 +1,23 @@
+"""Citations: a data version from the content of the curated tables, and the sources a report drew on."""
+
+import pandas as pd
+import pytest
+
+from tradeviz import citation, data
+
+
+def test_the_data_version_is_a_content_hash(data_copy):
+    before = citation.data_version()
+    assert len(before) == 12 and before == citation.data_version()
+    trade = data_copy / "curated" / "trade.csv"
+    trade.write_text(trade.read_text().replace("363.364", "363.365", 1))
+    assert citation.data_version() != before
+    assert "data version" in citation.how_to_cite("X") and citation.data_version() in citation.how_to_cite("X")
+
+
+def test_sources_used_are_those_of_the_rows_given():
+    used = citation.sources_used(data.load_trade(), data.load_borders(), also=["naturalearth-110m"])
+    assert list(used.index) == ["cia-factbook-2026-01-22", "imf-dots-2022-02-02", "naturalearth-110m"]
+    assert {"producer", "title", "where read", "date read", "licence"} <= set(used.columns)
+    with pytest.raises(data.DataError, match="not in the sources table"):
+        citation.sources_used(pd.DataFrame({"source_id": ["nowhere"]}))
