@@ -10,7 +10,9 @@ def test_the_data_version_is_a_content_hash(data_copy):
     before = citation.data_version()
     assert len(before) == 12 and before == citation.data_version()
     trade = data_copy / "curated" / "trade.csv"
-    trade.write_text(trade.read_text().replace("363.364", "363.365", 1))
+    text = trade.read_text()
+    assert "222.441" in text
+    trade.write_text(text.replace("222.441", "222.442", 1))
     assert citation.data_version() != before
     assert "data version" in citation.how_to_cite("X") and citation.data_version() in citation.how_to_cite("X")
 
