@@ -89,6 +89,8 @@ def visit(browser, path: Path) -> tuple[object, list[str]]:
     return page, problems
 
 
+INDEX_HEADLINES = ("$460 m", "$50.1 bn", "×108.9", "2025, China's customs", "$106.3 bn", "Years each source covers")
+"""The front page's headline figures (1992 and 2021 as published, the multiple, the latest total) and coverage."""
 NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
 FIGURES = """figs => figs.map(f => ({alt: f.querySelector('img').getAttribute('alt'),
     links: [...f.querySelectorAll('figcaption a')].map(a => a.getAttribute('href'))}))"""
@@ -128,10 +130,17 @@ def _figure_problems(page, folder: Path, name: str) -> list[str]:
 def test_index_and_every_report_display_cleanly(site, browser):
     index, problems = visit(browser, site)
     hrefs = index.eval_on_selector_all("a[href$='.html']", "links => links.map(a => a.getAttribute('href'))")
+    index_links = index.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+    index_text = index.inner_text("body")
     index.close()
     expected = [r.html_name for r in load_config(CONFIG).reports]
     assert hrefs == expected
     assert {f"{name}.html" for name in HEADLINES} <= set(hrefs), "a report with expected headlines was not rendered"
+    front = index_text
+    problems += [f"front page lacks {h!r}" for h in INDEX_HEADLINES if h not in front]
+    downloads = [site.parent / h for h in index_links if not h.endswith(".html")]
+    problems += [f"download link {d.name} is missing" for d in downloads if not d.is_file()]
+    assert any(d.name == "datapackage.json" for d in downloads) and any(d.suffix == ".csv" for d in downloads)
     failures = {"index.html": problems} if problems else {}
     images = 0
     for href in hrefs:

@@ -24,7 +24,9 @@ from tradeviz.render import (
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 CONFIG = FIXTURES / "reports.yaml"
 NAMES = ["overview", "country_profile-KAZ-1992-2020", "country_profile-KGZ-1992-2020"]
-OUTPUTS = sorted(["index.html", *(f"{n}.{ext}" for n in NAMES for ext in ("html", "ipynb"))])
+DOWNLOADS = ["data/README.md", "data/datapackage.json",
+             *(f"data/curated/{p.name}" for p in (Path(__file__).parents[1] / "data" / "curated").glob("*.csv"))]
+OUTPUTS = sorted(["index.html", *DOWNLOADS, *(f"{n}.{ext}" for n in NAMES for ext in ("html", "ipynb"))])
 
 
 def run(**kwargs):
@@ -47,7 +49,8 @@ def rendered(tmp_path_factory):
 
 
 def files(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    """Every file written, by path relative to ``directory`` (the front page's data downloads are in data/)."""
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 class _Links(HTMLParser):
@@ -198,7 +201,8 @@ def test_index_links_every_report(rendered):
     assert rendered.index == index
     page = index.read_text(encoding="utf-8")
     assert '<html lang="en">' in page and '<meta charset="utf-8">' in page
-    assert links(index) == [f"{n}.html" for n in NAMES]
+    assert [h for h in links(index) if h.endswith(".html")] == [f"{n}.html" for n in NAMES]
+    assert "data/datapackage.json" in links(index) and "data/curated/trade.csv" in links(index)
     assert "Country profile: Kyrgyzstan, 1992–2020" in page
     assert 'class="failed"' not in page and 'class="missing"' not in page
 
@@ -243,7 +247,7 @@ def test_failing_report_keeps_the_last_good_version(tmp_path):
     errors = [o for c in failed_nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert [e["evalue"] for e in errors] == ["fixture notebook failing on purpose"]
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert '<li class="failed"><a href="overview.html">' in index
+    assert '<li class="failed"><div><a href="overview.html">' in index
     assert 'href="overview.failed.ipynb"' in index
     assert sorted(files(out)) == sorted([*good, "overview.failed.ipynb"])
 

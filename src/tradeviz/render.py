@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import json
 import os
 import re
@@ -513,72 +512,19 @@ def _html_bytes(nb, report: Report) -> bytes:
 
 # --- index ---------------------------------------------------------------------------------
 
-_INDEX_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933;
-       max-width: 46rem; margin: 3rem auto; padding: 0 1.25rem; line-height: 1.5; }
-h1 { font-size: 1.75rem; margin-bottom: .25rem; }
-p.lead { color: #52606d; margin-top: 0; }
-ul { list-style: none; padding: 0; }
-li { padding: .6rem .8rem; border-bottom: 1px solid #e4e7eb; }
-li:hover { background: #f5f7fa; }
-a { color: #0b5cad; text-decoration: none; font-weight: 600; }
-a:hover { text-decoration: underline; }
-.file { color: #7b8794; font-size: .85rem; margin-left: .5rem; }
-.status { font-size: .85rem; margin-left: .5rem; }
-.status a { font-weight: normal; }
-li.failed .status { color: #b42318; }
-li.missing { color: #7b8794; }
-""".strip()
-
-
-def _index_line(report: Report, out: Path) -> str:
-    title = html.escape(report.title)
-    has_html = (out / report.html_name).is_file()
-    label = f'<a href="{html.escape(report.html_name)}">{title}</a>' if has_html else title
-    file_note = f'<span class="file">{html.escape(report.html_name)}</span>' if has_html else ""
-    if (out / report.failed_name).is_file():
-        kept = "; showing the last good version" if has_html else ""
-        status = (
-            f'<span class="status">last render failed{kept} '
-            f'(<a href="{html.escape(report.failed_name)}">failed notebook</a>)</span>'
-        )
-        return f'<li class="failed">{label}{file_note}{status}</li>'
-    if not has_html:
-        return f'<li class="missing">{label}<span class="status">not rendered yet</span></li>'
-    return f"<li>{label}{file_note}</li>"
-
 
 def index_html(config: RenderConfig, out: Path) -> str:
-    """The index page: one line per report in config order, marking failed and missing ones."""
-    title = html.escape(config.title)
-    lines = "\n".join(f"  {_index_line(r, out)}" for r in config.reports)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-{_CSP_META}
-<title>{title}</title>
-<link rel="icon" href="data:,">
-<style>
-{_INDEX_CSS}
-</style>
-</head>
-<body>
-<main>
-<h1>{title}</h1>
-<p class="lead">{len(config.reports)} reports</p>
-<ul>
-{lines}
-</ul>
-</main>
-</body>
-</html>
-"""
+    """The front page (:mod:`tradeviz.site`): headline figures, one line per report, data downloads, coverage."""
+    from tradeviz import site
+
+    return site.index_html(config, out, _CSP_META)
 
 
 def write_index(config: RenderConfig, out: Path) -> Path:
     """Write ``out/index.html`` atomically and return its path."""
+    from tradeviz import site
+
+    site.write_downloads(out)
     path = out / "index.html"
     atomic_write_bytes(path, index_html(config, out).encode("utf-8"))
     return path
