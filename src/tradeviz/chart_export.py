@@ -227,11 +227,12 @@ def register_ipython() -> bool:
     if shell is None:
         return False
     formatters = shell.display_formatter.formatters
-    if CHART_MIME not in formatters:
+    if CHART_MIME in formatters:
+        return True
 
-        class ChartFormatter(JSONFormatter):
-            format_type = Unicode(CHART_MIME)
+    class ChartFormatter(JSONFormatter):
+        format_type = Unicode(CHART_MIME)
 
-        formatters[CHART_MIME] = ChartFormatter(parent=shell.display_formatter)
+    formatters[CHART_MIME] = ChartFormatter(parent=shell.display_formatter)
     formatters[CHART_MIME].for_type(Figure, _chart_json)
     return True

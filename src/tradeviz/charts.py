@@ -301,6 +301,7 @@ def _house_style(func):
         inputs = [*args, *kwargs.values()]
         caption = next(a for a in inputs if isinstance(a, Caption))
         chart_export.record(fig, caption, inputs, format_usd)
+        chart_export.register_ipython()  # here, not only at import: a kernel may import tradeviz before IPython runs
         return fig
 
     return wrapper
