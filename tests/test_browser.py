@@ -190,3 +190,47 @@ def test_data_strings_never_run_as_code_and_show_literally(chromium, browser, da
     for hostile in HOSTILE.values():
         assert hostile in text, f"{hostile!r} is not shown literally"
     assert not [p for p in problems if "Content Security Policy" not in p], problems
+
+
+def test_pdf_of_the_overview_is_searchable_titled_and_byte_stable(site, chromium, tmp_path):
+    """``tradeviz render --pdf`` prints with Chromium; the PDF carries the title, the text and no clock."""
+    import shutil
+
+    from pypdf import PdfReader
+
+    from tradeviz import pdf
+
+    title = next(r.title for r in load_config(CONFIG).reports if r.name == "overview")
+    for name in ("overview.html", *(p.name for p in site.parent.glob("overview.figure-*"))):
+        shutil.copy(site.parent / name, tmp_path / name)
+    (first,) = pdf.print_reports([(tmp_path / "overview.html", title)])
+    reader = PdfReader(first)
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert reader.metadata.title == title and "50.1" in text and len(reader.pages) > 1
+    assert b"/CreationDate (D:19700101000000" in first.read_bytes()
+    again = first.read_bytes()
+    pdf.print_reports([(tmp_path / "overview.html", title)])
+    assert first.read_bytes() == again
+
+
+def test_no_serious_or_critical_accessibility_violations(site, browser):
+    """axe-core on the front page and every report: zero serious or critical violations (lower ones are listed
+    in the test output, for the record)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(bypass_csp=True)  # axe is injected as a script; the pages allow none
+    pages = [site, *(site.parent / r.html_name for r in load_config(CONFIG).reports)]
+    serious, minor = {}, {}
+    for path in pages:
+        page = context.new_page()
+        page.goto(path.as_uri(), wait_until="load")
+        results = axe.run(page)
+        page.close()
+        for violation in results.response["violations"]:
+            bucket = serious if violation["impact"] in ("serious", "critical") else minor
+            bucket.setdefault(path.name, []).append(f"{violation['id']} ({violation['impact']}, "
+                                                     f"{len(violation['nodes'])} nodes)")
+    context.close()
+    print("axe, moderate and minor:", minor)
+    assert serious == {}, serious

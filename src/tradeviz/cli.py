@@ -121,6 +121,13 @@ def _render(args) -> int:
         progress=not args.quiet,
     )
     print(summary.describe())
+    if args.pdf:
+        from tradeviz import pdf
+
+        selected = render.select_reports(render.load_config(), only=args.only, partner=args.partner)
+        pages = [(summary.out / r.html_name, r.title) for r in selected if (summary.out / r.html_name).is_file()]
+        for path in pdf.print_reports(pages):
+            print(f"wrote {path}")
     return EXIT_FAILURE if summary.failures else 0
 
 
@@ -199,6 +206,7 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: available cores)")
     render.add_argument("--out", help="output folder (default: reports/)")
     render.add_argument("--quiet", action="store_true", help="no progress bar")
+    render.add_argument("--pdf", action="store_true", help="also print each report to <name>.pdf (needs Chromium)")
     render.set_defaults(func=_render)
 
     notebooks = verbs.add_parser(
@@ -221,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     from tradeviz.data import DataError
     from tradeviz.paths import DataLayoutError
     from tradeviz.provenance import ProvenanceError
+    from tradeviz.pdf import PdfUnavailableError
     from tradeviz.render import KernelUnavailableError
 
     top = parser()
@@ -232,7 +241,14 @@ def main(argv: list[str] | None = None) -> int:
             top.error("--published takes the totals as published: --real does not apply")
     try:
         return args.func(args)
-    except (DataError, BuildError, ProvenanceError, DataLayoutError, KernelUnavailableError) as exc:
+    except (
+        DataError,
+        BuildError,
+        ProvenanceError,
+        DataLayoutError,
+        KernelUnavailableError,
+        PdfUnavailableError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except (UnknownCountryError, ValueError) as exc:

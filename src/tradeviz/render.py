@@ -67,6 +67,11 @@ _TEMPLATE = (
 figure.tradeviz-chart { margin: 0; }
 figure.tradeviz-chart figcaption { font: 0.85rem system-ui, sans-serif; margin: 0.25rem 0 1rem; color: #3e4c59; }
 figure.tradeviz-chart figcaption a { color: #0b5cad; }
+@media print {
+  nav { display: none; }
+  figure.tradeviz-chart, .jp-RenderedImage, .jp-OutputArea-output table { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+}
 </style>{%- endblock extra_css -%}
 {% block data_png scoped -%}
 {%- set chart = output.data.get('"""
