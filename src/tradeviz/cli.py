@@ -228,8 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     from tradeviz.countries import UnknownCountryError
     from tradeviz.data import DataError
     from tradeviz.paths import DataLayoutError
-    from tradeviz.provenance import ProvenanceError
     from tradeviz.pdf import PdfUnavailableError
+    from tradeviz.provenance import ProvenanceError
     from tradeviz.render import KernelUnavailableError
 
     top = parser()
