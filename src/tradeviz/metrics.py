@@ -974,5 +974,6 @@ def format_growth(result: dict) -> str:
         lines.append(f"  overlap check (tolerance {chain['tolerance']:.0%}): {chain['overlap_check']}")
     elif chain:
         lines.append(f"  published China-customs figures only (DOTS ends in {chain['last_dots_year']})")
-    lines.append(f"  source: {source} ({', '.join(result['source_ids'])})")
+    ids = ", ".join(result["source_ids"]) or "no value was read"
+    lines.append(f"  source: {source} ({ids})")
     return "\n".join(lines)
