@@ -32,13 +32,13 @@ def show() -> str:
         columns={
             "partner": "partner",
             "start_value": "1992 (US$ m)",
-            "cagr": "growth a year",
+            "cagr": "growth a year (%)",
             "multiple": "multiple",
             "ratio": "China ÷ partner",
             "rows": "rows",
         },
         money=["start_value"],
-        percent=["growth a year"],
+        percent=["growth a year (%)"],
         multiple=["multiple"],
         ratio=["ratio"],
         integers=["rows"],
@@ -60,17 +60,25 @@ def test_index_labels_are_escaped():
 
 def test_numbers_read_well():
     out = show()
-    for text in ("363.4", "12,345.7", "15.7%", "×59.0", "×1,460.4", "1.23", "40,054"):
+    for text in ("363.4", "12,345.7", "15.7", "×59.0", "×1,460.4", "1.23", "40,054"):
         assert f">{text}<" in out, text
     assert ">—<" in out  # the missing growth rate
     assert "status" not in out  # only the columns asked for
-    assert "1992 (US$ m)" in out and "growth a year" in out
+    assert "1992 (US$ m)" in out and "growth a year (%)" in out
 
 
 def test_default_formats():
-    df = pd.DataFrame({"year": [2014.0, math.nan], "share": [0.12345, 2.0], "flag": [True, False]})
+    df = pd.DataFrame(
+        {
+            "year": [2014.0, math.nan],
+            "share": [0.12345, 2.0],
+            "flag": [True, False],
+            "read": pd.to_datetime(["2026-11-27", "2026-11-28"]),
+        }
+    )
     out = tables.show(df).to_html()
     assert ">2014<" in out and ">0.12<" in out and ">2<" in out and ">yes<" in out and ">no<" in out and ">—<" in out
+    assert ">2026-11-27<" in out and "00:00" not in out
 
 
 def test_plain_index_is_hidden_and_a_named_one_is_not():
@@ -86,7 +94,7 @@ def test_byte_stable_fixed_ids_and_repr():
     assert uuid == tables.table_uuid(frame()[["partner"]], "x") and uuid != tables.table_uuid(frame()[["rows"]], "x")
     assert 'id="T_tv' in first and "_row0_col0" not in first  # a fixed table id and no cell ids
     styler = tables.show(frame(), columns=["partner", "cagr"], percent=["cagr"])
-    assert " at 0x" not in repr(styler) and "15.7%" in repr(styler)
+    assert " at 0x" not in repr(styler) and "15.7" in repr(styler)
     assert styler._repr_html_() == tables.show(frame(), columns=["partner", "cagr"], percent=["cagr"])._repr_html_()
 
 

@@ -4,8 +4,9 @@
 
 * keeps only the columns named in ``columns`` (in that order) and gives them readable names with units;
 * formats numbers: ``money`` (US$ millions) and ``integers`` with thousands separators, ``percent`` (fractions)
-  as ``15.7%``, ``points`` (values already in percent) as ``15.7``, ``ratio`` with two decimals, ``multiple``
-  as ``×59.0``; other whole floats (years read back from a column with gaps) without decimals, booleans as yes/no;
+  as ``15.7`` (the header says %), ``points`` (values already in percent) as ``15.7``, ``ratio`` with two
+  decimals, ``multiple`` as ``×59.0``; other whole floats (years read back from a column with gaps) without
+  decimals, other floats with two, booleans as yes/no, dates without a midnight time;
 * shows a missing value as "—";
 * escapes every string, in cells, index and headers, for HTML: data strings come from press pages and must never
   become markup.  The caption is escaped too;
@@ -24,6 +25,7 @@ import html
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
@@ -34,7 +36,7 @@ class Table(Styler):
     """A Styler whose plain-text repr is the formatted table (deterministic; the default shows a memory address)."""
 
     def __repr__(self) -> str:
-        return self.to_string(delimiter="  ")
+        return html.unescape(self.to_string(delimiter="  "))
 
 
 def _missing(value: object) -> bool:
@@ -60,14 +62,16 @@ def _percent(value: object) -> str:
         return MISSING
     if isinstance(value, str):
         return value
-    return f"{100 * float(value):,.1f}%"  # type: ignore[arg-type]
+    return f"{100 * float(value):,.1f}"  # type: ignore[arg-type]
 
 
 def _default(value: object) -> str:
     if _missing(value):
         return MISSING
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat(sep=" ")
     if isinstance(value, float):
         if math.isfinite(value) and value.is_integer():
             return f"{value:.0f}"
