@@ -47,6 +47,7 @@ from tradeviz.charts_style import (
 # 9. Map (plain matplotlib patches from Natural Earth GeoJSON)
 # --------------------------------------------------------------------------------------------
 
+
 def default_geojson_path() -> Path:
     return paths.raw_dir() / "naturalearth-110m" / "ne_110m_admin_0_countries.json"
 
@@ -62,8 +63,10 @@ def _ring_centroid(ring: np.ndarray) -> tuple[float, float]:
     area = cross.sum() / 2
     if abs(area) < 1e-12:
         return float(x.mean()), float(y.mean())
-    return (float(((x + np.roll(x, -1)) * cross).sum() / (6 * area)),
-            float(((y + np.roll(y, -1)) * cross).sum() / (6 * area)))
+    return (
+        float(((x + np.roll(x, -1)) * cross).sum() / (6 * area)),
+        float(((y + np.roll(y, -1)) * cross).sum() / (6 * area)),
+    )
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ class MapFeature:
                 if len(ring) < 3:
                     continue
                 ccw = _signed_area(ring) > 0
-                if (k == 0) != ccw:       # exterior must be CCW, holes CW
+                if (k == 0) != ccw:  # exterior must be CCW, holes CW
                     ring = ring[::-1]
                 verts.extend(ring.tolist())
                 verts.append(ring[0].tolist())
@@ -122,8 +125,9 @@ def load_map_features(geojson_path: str | None = None) -> tuple[MapFeature, ...]
             raw = geom["coordinates"]
         else:
             continue
-        polys = tuple(tuple(np.asarray(ring, dtype=float)[:, :2] for ring in poly if len(ring) >= 3)
-                      for poly in raw if poly)
+        polys = tuple(
+            tuple(np.asarray(ring, dtype=float)[:, :2] for ring in poly if len(ring) >= 3) for poly in raw if poly
+        )
         polys = tuple(p for p in polys if p)
         if polys:
             features.append(MapFeature(_feature_code(props), str(props.get("NAME") or ""), polys))
@@ -133,7 +137,11 @@ def load_map_features(geojson_path: str | None = None) -> tuple[MapFeature, ...]
 # Label anchors (lon, lat); None = centroid of the largest ring.  A label placed outside its
 # country gets a thin leader line to the centroid (small countries are labelled in the margin).
 MAP_LABEL_POSITIONS: dict[str, tuple[float, float] | None] = {
-    "KAZ": (68.0, 48.3), "UZB": (63.4, 41.6), "TKM": (54.5, 33.6), "KGZ": (84.5, 38.3), "TJK": (70.5, 33.2),
+    "KAZ": (68.0, 48.3),
+    "UZB": (63.4, 41.6),
+    "TKM": (54.5, 33.6),
+    "KGZ": (84.5, 38.3),
+    "TJK": (70.5, 33.2),
     countries.CHINA: (101.0, 35.0),
 }
 BORDER_LINEWIDTH = 2.4
@@ -144,7 +152,7 @@ def _values_by_code(values) -> dict[str, float]:
         col = next((c for c in ("value_usd_millions", "value") if c in values.columns), None)
         if "country" not in values.columns or col is None:
             raise ValueError("region_map: a DataFrame of values needs columns 'country' and 'value_usd_millions'")
-        values = dict(zip(values["country"].astype(str), values[col]))
+        values = dict(zip(values["country"].astype(str), values[col], strict=False))
     elif isinstance(values, pd.Series):
         values = values.to_dict()
     elif not isinstance(values, Mapping):
@@ -153,9 +161,17 @@ def _values_by_code(values) -> dict[str, float]:
 
 
 @_house_style
-def region_map(values, caption: Caption, *, year: int, bordering: Iterable[str],
-               geojson_path: str | Path | None = None, cmap: str = "cividis", log: bool | None = None,
-               title: str | None = None) -> Figure:
+def region_map(
+    values,
+    caption: Caption,
+    *,
+    year: int,
+    bordering: Iterable[str],
+    geojson_path: str | Path | None = None,
+    cmap: str = "cividis",
+    log: bool | None = None,
+    title: str | None = None,
+) -> Figure:
     """China and the five on a map; each of the five shaded by its trade with China in ``year``.
 
     ``values``: ISO3 -> trade in US$ millions (dict or Series), or a DataFrame with ``country``,
@@ -184,7 +200,7 @@ def region_map(values, caption: Caption, *, year: int, bordering: Iterable[str],
     use_log = wants_log(positive, log) and len(positive) >= 2
     bn = {c: v / 1000.0 for c, v in shown.items()}
     if use_log:
-        norm = mcolors.LogNorm(vmin=min(v for v in bn.values() if v > 0), vmax=max(bn.values()))
+        norm: mcolors.Normalize = mcolors.LogNorm(vmin=min(v for v in bn.values() if v > 0), vmax=max(bn.values()))
     else:
         norm = mcolors.Normalize(vmin=0.0, vmax=max(bn.values()) if bn else 1.0)
     colormap = plt.get_cmap(cmap)
@@ -197,42 +213,68 @@ def region_map(values, caption: Caption, *, year: int, bordering: Iterable[str],
         if feat.code in focus:
             continue
         is_china = feat.code == countries.CHINA
-        ax.add_patch(PathPatch(feat.path(), facecolor=country_color(feat.code) if is_china else NEIGHBOUR_COLOR,
-                               edgecolor="white" if not is_china else "#9E9E9E",
-                               linewidth=0.6 if not is_china else 0.9, zorder=2 if is_china else 1,
-                               gid=feat.code))
+        ax.add_patch(
+            PathPatch(
+                feat.path(),
+                facecolor=country_color(feat.code) if is_china else NEIGHBOUR_COLOR,
+                edgecolor="white" if not is_china else "#9E9E9E",
+                linewidth=0.6 if not is_china else 0.9,
+                zorder=2 if is_china else 1,
+                gid=feat.code,
+            )
+        )
     ordered = sorted(focus, key=lambda c: c in border_set)  # bordering last: outlines on top
     casing = [patheffects.Stroke(linewidth=BORDER_LINEWIDTH + 2.2, foreground="white"), patheffects.Normal()]
     for code in ordered:
         feat = by_code[code]
         v = bn.get(code)
+        face: str | tuple[float, float, float, float]
         if v is None:
             face, hatch = "white", "xx"
         else:
             face, hatch = colormap(norm(v)), None
         is_border = code in border_set
         # bordering: black outline with a white casing, visible on dark and light fills alike
-        ax.add_patch(PathPatch(feat.path(), facecolor=face, hatch=hatch,
-                               edgecolor="black" if is_border else "white",
-                               linewidth=BORDER_LINEWIDTH if is_border else 0.8,
-                               zorder=4 if is_border else 3, gid=code,
-                               path_effects=casing if is_border else None))
+        ax.add_patch(
+            PathPatch(
+                feat.path(),
+                facecolor=face,
+                hatch=hatch,
+                edgecolor="black" if is_border else "white",
+                linewidth=BORDER_LINEWIDTH if is_border else 0.8,
+                zorder=4 if is_border else 3,
+                gid=code,
+                path_effects=casing if is_border else None,
+            )
+        )
     halo = [patheffects.withStroke(linewidth=2.8, foreground="white")]
     for code in [*focus, countries.CHINA]:
         feat = by_code[code]
         anchor = feat.label_point()
         x, y = MAP_LABEL_POSITIONS.get(code) or anchor
         if code == countries.CHINA:
-            ax.text(x, y, "CHINA", ha="center", va="center", fontsize=11, color="#6E6E6E",
-                    fontweight="bold", zorder=6)
+            ax.text(x, y, "CHINA", ha="center", va="center", fontsize=11, color="#6E6E6E", fontweight="bold", zorder=6)
             continue
         v = vals.get(code)
         text = country_label(code) + ("\nno data" if v is None else f"\n{format_usd(v, sig=3)}")
         outside = not feat.path().contains_point((x, y))
-        ax.annotate(text, xy=anchor, xytext=(x, y), ha="center", va="center", fontsize=8.5,
-                    fontweight="bold", color="#111111", zorder=6, path_effects=halo, linespacing=1.1,
-                    arrowprops={"arrowstyle": "-", "color": "#333333", "lw": 0.8, "shrinkA": 3, "shrinkB": 0}
-                    if outside else None, annotation_clip=False)
+        ax.annotate(
+            text,
+            xy=anchor,
+            xytext=(x, y),
+            ha="center",
+            va="center",
+            fontsize=8.5,
+            fontweight="bold",
+            color="#111111",
+            zorder=6,
+            path_effects=halo,
+            linespacing=1.1,
+            arrowprops={"arrowstyle": "-", "color": "#333333", "lw": 0.8, "shrinkA": 3, "shrinkB": 0}
+            if outside
+            else None,
+            annotation_clip=False,
+        )
     ax.set_xlim(lon0, lon1)
     ax.set_ylim(lat0, lat1)
     ax.set_aspect(1.0 / math.cos(math.radians((lat0 + lat1) / 2)))
@@ -252,15 +294,22 @@ def region_map(values, caption: Caption, *, year: int, bordering: Iterable[str],
         handles.append(Patch(facecolor="white", edgecolor="#777777", hatch="xx", label="no data"))
     ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.95, edgecolor="#CCCCCC")
     ax.set_title(title or f"China's trade with the five Central Asian states, {year}")
-    shaded = pd.DataFrame([(f"trade with China, {year}", country_label(code), year, v, "million US$")
-                           for code, v in vals.items() if code in focus], columns=["panel", "series", "x", "value", "unit"])
+    shaded = pd.DataFrame(
+        [
+            (f"trade with China, {year}", country_label(code), year, v, "million US$")
+            for code, v in vals.items()
+            if code in focus
+        ],
+        columns=["panel", "series", "x", "value", "unit"],
+    )
     setattr(fig, chart_export.DATA_ATTR, shaded)
-    fig._tradeviz_kind = "Map"  # type: ignore[attr-defined]
+    fig._tradeviz_kind = "Map"
     return fig
 
 
 def map_bordering_codes(fig: Figure) -> list[str]:
     """ISO3 codes drawn with the thick 'shares a land border' outline on a :func:`region_map` figure."""
     ax = fig.axes[0]
-    return sorted(p.get_gid() for p in ax.patches
-                  if p.get_gid() and math.isclose(p.get_linewidth(), BORDER_LINEWIDTH))
+    return sorted(
+        str(p.get_gid()) for p in ax.patches if p.get_gid() and math.isclose(p.get_linewidth(), BORDER_LINEWIDTH)
+    )

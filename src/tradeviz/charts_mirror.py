@@ -38,12 +38,22 @@ from tradeviz.metrics import CIF_FOB_BAND
 # 8. Mirror statistics
 # --------------------------------------------------------------------------------------------
 
+
 @_house_style
-def mirror_gap(df: pd.DataFrame, caption: Caption, *, china_col: str = "china_exports_usd_millions",
-               partner_col: str = "partner_imports_usd_millions", ratio_col: str = "ratio",
-               show_levels: bool | None = None, band: tuple[float, float] = CIF_FOB_BAND,
-               estimate_col: str = "partner_is_estimate", log: bool | None = None,
-               title: str | None = None, ylabel: str = "Partner's imports ÷\nChina's exports") -> Figure:
+def mirror_gap(
+    df: pd.DataFrame,
+    caption: Caption,
+    *,
+    china_col: str = "china_exports_usd_millions",
+    partner_col: str = "partner_imports_usd_millions",
+    ratio_col: str = "ratio",
+    show_levels: bool | None = None,
+    band: tuple[float, float] = CIF_FOB_BAND,
+    estimate_col: str = "partner_is_estimate",
+    log: bool | None = None,
+    title: str | None = None,
+    ylabel: str = "Partner's imports ÷\nChina's exports",
+) -> Figure:
     """Mirror statistics: partner's reported imports (CIF) ÷ China's reported exports (FOB) over time.
 
     ``df`` columns: ``year``, ``country`` (ISO3) and either ``ratio`` or both
@@ -62,8 +72,9 @@ def mirror_gap(df: pd.DataFrame, caption: Caption, *, china_col: str = "china_ex
     """
     caption = _check_caption(caption)
     has_levels = china_col in df.columns and partner_col in df.columns
-    _require_columns(df, ["year", "country"] + ([] if ratio_col in df.columns else [china_col, partner_col]),
-                     "mirror_gap")
+    _require_columns(
+        df, ["year", "country"] + ([] if ratio_col in df.columns else [china_col, partner_col]), "mirror_gap"
+    )
     _require_unique(df, ["year", "country"], "mirror_gap")
     data = df.copy()
     data["country"] = data["country"].astype(str)
@@ -80,15 +91,24 @@ def mirror_gap(df: pd.DataFrame, caption: Caption, *, china_col: str = "china_ex
     else:
         fig, (ax,) = _new_figure(caption)
         ax_lv = None
-    band_label = (f"CIF/FOB band: importer's figure ≈ exporter's × {_trim(band[0], 2)}–{_trim(band[1], 2)} "
-                  "(freight and insurance)")
-    ax.axhspan(band[0], band[1], color=OKABE_ITO["sky_blue"], alpha=0.25, linewidth=0, zorder=1,
-               label=band_label)
+    band_label = (
+        f"CIF/FOB band: importer's figure ≈ exporter's × {_trim(band[0], 2)}–{_trim(band[1], 2)} "
+        "(freight and insurance)"
+    )
+    ax.axhspan(band[0], band[1], color=OKABE_ITO["sky_blue"], alpha=0.25, linewidth=0, zorder=1, label=band_label)
     ax.axhline(1.0, color="#777777", linewidth=0.9, linestyle=":", zorder=1)
     for code in codes:
         sub = data[data["country"] == code].sort_values("year")
-        ax.plot(sub["year"], sub[ratio_col], color=country_color(code), linewidth=2.0, marker="o",
-                markersize=3, zorder=3, label=country_label(code))
+        ax.plot(
+            sub["year"],
+            sub[ratio_col],
+            color=country_color(code),
+            linewidth=2.0,
+            marker="o",
+            markersize=3,
+            zorder=3,
+            label=country_label(code),
+        )
     if use_log:
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=12))
@@ -100,10 +120,28 @@ def mirror_gap(df: pd.DataFrame, caption: Caption, *, china_col: str = "china_ex
     handles, labels = ax.get_legend_handles_labels()
     if estimate_col in data and data[estimate_col].fillna(False).astype(bool).any():
         est = data[data[estimate_col].fillna(False).astype(bool)]
-        ax.scatter(est["year"], est[ratio_col], marker="o", s=30, facecolors="white", linewidths=1.4,
-                   edgecolors=[country_color(c) for c in est["country"]], zorder=4)
-        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=5.5, markerfacecolor="white",
-                              markeredgecolor="#333333", markeredgewidth=1.4))
+        ax.scatter(
+            est["year"],
+            est[ratio_col],
+            marker="o",
+            s=30,
+            facecolors="white",
+            linewidths=1.4,
+            edgecolors=[country_color(c) for c in est["country"]],
+            zorder=4,
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=5.5,
+                markerfacecolor="white",
+                markeredgecolor="#333333",
+                markeredgewidth=1.4,
+            )
+        )
         labels.append("IMF estimate (partner did not report)")
     band_first = [i for i, h in enumerate(handles) if isinstance(h, Patch)]
     order = [i for i in range(len(handles)) if i not in band_first] + band_first  # countries, band last
@@ -113,11 +151,22 @@ def mirror_gap(df: pd.DataFrame, caption: Caption, *, china_col: str = "china_ex
         sub = data[data["country"] == code].sort_values("year")
         lv_values = list(sub[china_col]) + list(sub[partner_col])
         lv_log = wants_log(lv_values)
-        ax_lv.plot(sub["year"], sub[china_col], color=SIDE_COLORS["china"], linestyle=SIDE_LINESTYLES["china"],
-                   linewidth=2.2, label=f"China's exports to {country_label(code)} (China's report, FOB)")
-        ax_lv.plot(sub["year"], sub[partner_col], color=SIDE_COLORS["partner"],
-                   linestyle=SIDE_LINESTYLES["partner"], linewidth=2.0,
-                   label=f"{country_label(code)}'s imports from China ({country_label(code)}'s report, CIF)")
+        ax_lv.plot(
+            sub["year"],
+            sub[china_col],
+            color=SIDE_COLORS["china"],
+            linestyle=SIDE_LINESTYLES["china"],
+            linewidth=2.2,
+            label=f"China's exports to {country_label(code)} (China's report, FOB)",
+        )
+        ax_lv.plot(
+            sub["year"],
+            sub[partner_col],
+            color=SIDE_COLORS["partner"],
+            linestyle=SIDE_LINESTYLES["partner"],
+            linewidth=2.0,
+            label=f"{country_label(code)}'s imports from China ({country_label(code)}'s report, CIF)",
+        )
         if lv_log:
             ax_lv.set_yscale("log")
         _set_usd_axis(ax_lv.yaxis, lv_values, lv_log)

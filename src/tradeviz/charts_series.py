@@ -43,11 +43,19 @@ from tradeviz.charts_style import (
 # 1. Time series of total trade
 # --------------------------------------------------------------------------------------------
 
+
 @_house_style
-def trade_series(df: pd.DataFrame, caption: Caption, *, value_col: str = "value_usd_millions",
-                 log: bool | None = None, published: pd.DataFrame | None = None,
-                 published_label: str = "published totals (press, China Customs)",
-                 title: str | None = None, ylabel: str = "Trade with China") -> Figure:
+def trade_series(
+    df: pd.DataFrame,
+    caption: Caption,
+    *,
+    value_col: str = "value_usd_millions",
+    log: bool | None = None,
+    published: pd.DataFrame | None = None,
+    published_label: str = "published totals (press, China Customs)",
+    title: str | None = None,
+    ylabel: str = "Trade with China",
+) -> Figure:
     """Annual trade per partner: one line per ``country`` (ISO3; ``CA5`` = the five together).
 
     ``df`` columns: ``year``, ``country``, ``value_usd_millions`` (or ``value_col``).
@@ -68,16 +76,40 @@ def trade_series(df: pd.DataFrame, caption: Caption, *, value_col: str = "value_
     for code in _country_order(df["country"].unique()):
         sub = df[df["country"].astype(str) == code].sort_values("year")
         is_group = code == countries.GROUP
-        ax.plot(sub["year"], sub[value_col], color=country_color(code), label=country_label(code),
-                linewidth=2.6 if is_group else 1.9, zorder=3 if is_group else 2)
+        ax.plot(
+            sub["year"],
+            sub[value_col],
+            color=country_color(code),
+            label=country_label(code),
+            linewidth=2.6 if is_group else 1.9,
+            zorder=3 if is_group else 2,
+        )
     handles, labels = ax.get_legend_handles_labels()
     if published is not None and len(published):
         pub = published.sort_values(["country", "year"])
-        ax.scatter(pub["year"], pub[value_col], marker="D", s=42, facecolors="white", zorder=5,
-                   edgecolors=[country_color(c) for c in pub["country"].astype(str)], linewidths=1.6,
-                   label=published_label)
-        handles.append(Line2D([], [], linestyle="none", marker="D", markersize=6.5, markerfacecolor="white",
-                              markeredgecolor="#333333", markeredgewidth=1.6))
+        ax.scatter(
+            pub["year"],
+            pub[value_col],
+            marker="D",
+            s=42,
+            facecolors="white",
+            zorder=5,
+            edgecolors=[country_color(c) for c in pub["country"].astype(str)],
+            linewidths=1.6,
+            label=published_label,
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="D",
+                markersize=6.5,
+                markerfacecolor="white",
+                markeredgecolor="#333333",
+                markeredgewidth=1.6,
+            )
+        )
         labels.append(published_label)
     _usd_year_axes(ax, values, use_log, ylabel)
     _legend_outside(ax, handles, [_wrap(label, 22) for label in labels])
@@ -90,10 +122,17 @@ def trade_series(df: pd.DataFrame, caption: Caption, *, value_col: str = "value_
 # 2. Headline totals (first vs last year) with the multiple
 # --------------------------------------------------------------------------------------------
 
+
 @_house_style
-def headline_bars(df: pd.DataFrame, caption: Caption, *, value_col: str = "value_usd_millions",
-                  multiple: float | None = None, title: str | None = None,
-                  ylabel: str = "Trade with China") -> Figure:
+def headline_bars(
+    df: pd.DataFrame,
+    caption: Caption,
+    *,
+    value_col: str = "value_usd_millions",
+    multiple: float | None = None,
+    title: str | None = None,
+    ylabel: str = "Trade with China",
+) -> Figure:
     """Two headline totals (e.g. 1992 vs 2021) as bars, with "×N" annotated between them.
 
     ``df`` columns: ``year``, ``value_usd_millions`` (or ``value_col``); optional ``label`` (a
@@ -112,22 +151,51 @@ def headline_bars(df: pd.DataFrame, caption: Caption, *, value_col: str = "value
         multiple = v1 / v0
     code = str(rows.loc[0, "country"]) if "country" in rows else countries.GROUP
     fig, (ax,) = _new_figure(caption)
-    ticks = [f"{int(y)}" + (f"\n{lab}" if "label" in rows and isinstance(lab, str) and lab else "")
-             for y, lab in zip(rows["year"], rows["label"] if "label" in rows else [None, None])]
+    ticks = [
+        f"{int(y)}" + (f"\n{lab}" if "label" in rows and isinstance(lab, str) and lab else "")
+        for y, lab in zip(rows["year"], rows["label"] if "label" in rows else [None, None], strict=False)
+    ]
     ax.bar([0, 1], [v0, v1], width=0.55, color=country_color(code), zorder=2)
-    for x, v in zip([0, 1], [v0, v1]):
-        ax.annotate(format_usd(v, sig=3), (x, v), xytext=(0, 4), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=11, fontweight="bold")
+    for x, v in zip([0, 1], [v0, v1], strict=False):
+        ax.annotate(
+            format_usd(v, sig=3),
+            (x, v),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=11,
+            fontweight="bold",
+        )
     ax.set_xticks([0, 1], ticks)
     ax.set_xlim(-0.6, 1.6)
     top = max(v0, v1)
     ax.set_ylim(0, top * 1.15 if top > 0 else 1)
     # arrow from above the first bar's label to the side of the second bar, the multiple beside it
-    ax.annotate("", xy=(0.68, v1 * 0.55), xytext=(0.08, v0 + top * 0.1),
-                arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.6, "shrinkA": 0, "shrinkB": 2,
-                            "connectionstyle": "arc3,rad=-0.3"}, zorder=3)
-    ax.text(0.22, top * 0.6, f"{format_multiple(multiple)}\nin {y1 - y0} years", ha="center", va="center",
-            fontsize=15, fontweight="bold", color="#222222")
+    ax.annotate(
+        "",
+        xy=(0.68, v1 * 0.55),
+        xytext=(0.08, v0 + top * 0.1),
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": "#555555",
+            "lw": 1.6,
+            "shrinkA": 0,
+            "shrinkB": 2,
+            "connectionstyle": "arc3,rad=-0.3",
+        },
+        zorder=3,
+    )
+    ax.text(
+        0.22,
+        top * 0.6,
+        f"{format_multiple(multiple)}\nin {y1 - y0} years",
+        ha="center",
+        va="center",
+        fontsize=15,
+        fontweight="bold",
+        color="#222222",
+    )
     ax.grid(axis="x", visible=False)
     _set_usd_axis(ax.yaxis, [v0, v1], False)
     ax.set_ylabel(ylabel)
@@ -139,6 +207,7 @@ def headline_bars(df: pd.DataFrame, caption: Caption, *, value_col: str = "value
 # --------------------------------------------------------------------------------------------
 # 3. Multiples / CAGR per country
 # --------------------------------------------------------------------------------------------
+
 
 def _value_kind(value_col: str, kind: str | None) -> str:
     if kind is not None:
@@ -168,9 +237,17 @@ BORDER_LABEL = "shares a land border with China"
 
 
 @_house_style
-def multiples_bar(df: pd.DataFrame, caption: Caption, *, value_col: str = "multiple",
-                  bordering_col: str = "borders_china", kind: str | None = None, log: bool | None = None,
-                  title: str | None = None, xlabel: str | None = None) -> Figure:
+def multiples_bar(
+    df: pd.DataFrame,
+    caption: Caption,
+    *,
+    value_col: str = "multiple",
+    bordering_col: str = "borders_china",
+    kind: str | None = None,
+    log: bool | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+) -> Figure:
     """Each country's growth multiple (or CAGR), sorted, one horizontal bar per country in its colour.
 
     ``df`` columns: ``country`` (ISO3), ``multiple`` (or e.g. ``cagr_pct``: set ``value_col``);
@@ -184,7 +261,7 @@ def multiples_bar(df: pd.DataFrame, caption: Caption, *, value_col: str = "multi
     _require_columns(df, ["country", value_col], "multiples_bar")
     _require_unique(df, ["country"], "multiples_bar")
     kind = _value_kind(value_col, kind)
-    rows = df.sort_values(value_col, ascending=True).reset_index(drop=True)   # largest at the top
+    rows = df.sort_values(value_col, ascending=True).reset_index(drop=True)  # largest at the top
     use_log = kind == "multiple" and wants_log(rows[value_col], log)
     fig, (ax,) = _new_figure(caption)
     codes = rows["country"].astype(str).tolist()
@@ -192,12 +269,22 @@ def multiples_bar(df: pd.DataFrame, caption: Caption, *, value_col: str = "multi
     if kind == "percent":
         vals = vals * percent_factor(value_col)
     has_border = bordering_col in rows
-    hatches = [BORDER_HATCH if has_border and bool(b) else "" for b in
-               (rows[bordering_col] if has_border else [False] * len(rows))]
+    hatches = [
+        BORDER_HATCH if has_border and bool(b) else ""
+        for b in (rows[bordering_col] if has_border else [False] * len(rows))
+    ]
     left = 1.0 if use_log else 0.0
-    bars = ax.barh(range(len(rows)), vals - left, left=left, height=0.65,
-                   color=[country_color(c) for c in codes], edgecolor="#333333", linewidth=0.6, zorder=2)
-    for bar, hatch in zip(bars, hatches):
+    bars = ax.barh(
+        range(len(rows)),
+        vals - left,
+        left=left,
+        height=0.65,
+        color=[country_color(c) for c in codes],
+        edgecolor="#333333",
+        linewidth=0.6,
+        zorder=2,
+    )
+    for bar, hatch in zip(bars, hatches, strict=False):
         bar.set_hatch(hatch)
     if use_log:
         ax.set_xscale("log")
@@ -207,8 +294,16 @@ def multiples_bar(df: pd.DataFrame, caption: Caption, *, value_col: str = "multi
         span = hi - lo or 1.0
         ax.set_xlim(lo - (0.12 * span if lo < 0 else 0), hi + 0.15 * span)
     for i, v in enumerate(vals):
-        ax.annotate(_format_value(v, kind), (v, i), xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
-                    ha="left" if v >= 0 else "right", va="center", fontsize=9, fontweight="bold")
+        ax.annotate(
+            _format_value(v, kind),
+            (v, i),
+            xytext=(4 if v >= 0 else -4, 0),
+            textcoords="offset points",
+            ha="left" if v >= 0 else "right",
+            va="center",
+            fontsize=9,
+            fontweight="bold",
+        )
     ax.set_yticks(range(len(rows)), [country_label(c) for c in codes])
     ax.grid(axis="y", visible=False)
     if kind == "multiple":
@@ -221,8 +316,10 @@ def multiples_bar(df: pd.DataFrame, caption: Caption, *, value_col: str = "multi
     default = "Growth multiple (last year ÷ first year)" if kind == "multiple" else "Average annual growth (CAGR, %)"
     ax.set_xlabel(_scale_label(xlabel or default, use_log))
     if has_border:
-        handles = [Patch(facecolor="white", edgecolor="#333333", hatch=BORDER_HATCH, label=BORDER_LABEL),
-                   Patch(facecolor="white", edgecolor="#333333", label="no land border with China")]
+        handles = [
+            Patch(facecolor="white", edgecolor="#333333", hatch=BORDER_HATCH, label=BORDER_LABEL),
+            Patch(facecolor="white", edgecolor="#333333", label="no land border with China"),
+        ]
         ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.95, edgecolor="#DDDDDD")
     if title:
         ax.set_title(title)
@@ -233,6 +330,7 @@ def multiples_bar(df: pd.DataFrame, caption: Caption, *, value_col: str = "multi
 # 4. Shares and concentration (HHI)
 # --------------------------------------------------------------------------------------------
 
+
 def _hhi_label(values) -> str:
     arr = np.asarray(values, dtype=float)
     return "HHI (0–1)" if np.nanmax(arr) <= 1.0 else "HHI (0–10,000)"
@@ -240,8 +338,13 @@ def _hhi_label(values) -> str:
 
 def _draw_hhi(ax, hhi: pd.DataFrame, hhi_col: str) -> None:
     rows = hhi.sort_values("year")
-    ax.plot(rows["year"], rows[hhi_col], color=country_color(countries.GROUP), linewidth=2.0,
-            label="HHI (concentration of the five's trade)")
+    ax.plot(
+        rows["year"],
+        rows[hhi_col],
+        color=country_color(countries.GROUP),
+        linewidth=2.0,
+        label="HHI (concentration of the five's trade)",
+    )
     ax.set_ylabel(_hhi_label(rows[hhi_col]))
     top = float(np.nanmax(rows[hhi_col].astype(float)))
     ax.set_ylim(0, top * 1.15 if top > 0 else 1)
@@ -251,8 +354,15 @@ def _draw_hhi(ax, hhi: pd.DataFrame, hhi_col: str) -> None:
 
 
 @_house_style
-def share_area(df: pd.DataFrame, caption: Caption, *, share_col: str = "share_pct",
-               hhi: pd.DataFrame | None = None, hhi_col: str = "hhi", title: str | None = None) -> Figure:
+def share_area(
+    df: pd.DataFrame,
+    caption: Caption,
+    *,
+    share_col: str = "share_pct",
+    hhi: pd.DataFrame | None = None,
+    hhi_col: str = "hhi",
+    title: str | None = None,
+) -> Figure:
     """Each country's share of the five's trade with China over time (stacked areas).
 
     ``df`` columns: ``year``, ``country`` (ISO3), ``share_pct`` (0–100; a missing country-year is
@@ -274,9 +384,14 @@ def share_area(df: pd.DataFrame, caption: Caption, *, share_col: str = "share_pc
     else:
         fig, (ax,) = _new_figure(caption)
         ax_hhi = None
-    ax.stackplot(wide.index.to_numpy(), *[wide[c].to_numpy() for c in order],
-                 colors=[country_color(c) for c in order], labels=[country_label(c) for c in order],
-                 edgecolor="white", linewidth=0.4)
+    ax.stackplot(
+        wide.index.to_numpy(),
+        *[wide[c].to_numpy() for c in order],
+        colors=[country_color(c) for c in order],
+        labels=[country_label(c) for c in order],
+        edgecolor="white",
+        linewidth=0.4,
+    )
     top = float(wide.sum(axis=1).max())
     ax.set_ylim(0, 100.0 if top <= 100.5 else top)  # rounding in the shares must not show as 100.0000001
     ax.set_xlim(wide.index.min(), wide.index.max())
@@ -301,7 +416,7 @@ def share_area(df: pd.DataFrame, caption: Caption, *, share_col: str = "share_pc
     if ax_hhi is not None:
         parts.append(chart_export.plotted_data_of_axes(ax_hhi))
     setattr(fig, chart_export.DATA_ATTR, pd.concat(parts, ignore_index=True))
-    fig._tradeviz_kind = "Stacked area chart"  # type: ignore[attr-defined]
+    fig._tradeviz_kind = "Stacked area chart"
     return fig
 
 
@@ -326,10 +441,19 @@ def hhi_line(df: pd.DataFrame, caption: Caption, *, hhi_col: str = "hhi", title:
 # 5. Bordering vs non-bordering, before vs after
 # --------------------------------------------------------------------------------------------
 
+
 @_house_style
-def group_comparison(df: pd.DataFrame, caption: Caption, *, value_col: str = "cagr_pct",
-                     group_col: str = "group", period_col: str = "period", kind: str | None = None,
-                     title: str | None = None, ylabel: str | None = None) -> Figure:
+def group_comparison(
+    df: pd.DataFrame,
+    caption: Caption,
+    *,
+    value_col: str = "cagr_pct",
+    group_col: str = "group",
+    period_col: str = "period",
+    kind: str | None = None,
+    title: str | None = None,
+    ylabel: str | None = None,
+) -> Figure:
     """Grouped bars: one group per ``group`` (e.g. "bordering" / "non-bordering"), one bar per ``period``.
 
     ``df`` columns: ``group``, ``period`` (e.g. "before BRI document" / "after"), ``cagr_pct`` (or
@@ -349,20 +473,35 @@ def group_comparison(df: pd.DataFrame, caption: Caption, *, value_col: str = "ca
     table = table.set_index([group_col, period_col])[value_col]
     fig, (ax,) = _new_figure(caption)
     width = 0.8 / len(periods)
-    vals_all = []
+    vals_all: list[float] = []
     for j, period in enumerate(periods):
         xs = np.arange(len(groups)) + (j - (len(periods) - 1) / 2) * width
         vals = np.array([float(table.get((g, period), np.nan)) for g in groups])
         if kind == "percent":
             vals = vals * percent_factor(value_col)
         vals_all.extend(vals)
-        ax.bar(xs, np.nan_to_num(vals), width=width * 0.92, color=PERIOD_COLORS[j], label=period,
-               edgecolor="#333333", linewidth=0.6, zorder=2)
-        for x, v in zip(xs, vals):
+        ax.bar(
+            xs,
+            np.nan_to_num(vals),
+            width=width * 0.92,
+            color=PERIOD_COLORS[j],
+            label=period,
+            edgecolor="#333333",
+            linewidth=0.6,
+            zorder=2,
+        )
+        for x, v in zip(xs, vals, strict=False):
             if np.isfinite(v):
-                ax.annotate(_format_value(v, kind), (x, v), xytext=(0, 3 if v >= 0 else -3),
-                            textcoords="offset points", ha="center", va="bottom" if v >= 0 else "top",
-                            fontsize=9, fontweight="bold")
+                ax.annotate(
+                    _format_value(v, kind),
+                    (x, v),
+                    xytext=(0, 3 if v >= 0 else -3),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom" if v >= 0 else "top",
+                    fontsize=9,
+                    fontweight="bold",
+                )
     finite = [v for v in vals_all if np.isfinite(v)]
     lo, hi = min([0.0, *finite]), max([0.0, *finite])
     span = (hi - lo) or 1.0
@@ -385,11 +524,20 @@ def group_comparison(df: pd.DataFrame, caption: Caption, *, value_col: str = "ca
 # 6. Nominal vs real
 # --------------------------------------------------------------------------------------------
 
+
 @_house_style
-def nominal_vs_real(df: pd.DataFrame, caption: Caption, *, nominal_col: str = "nominal_usd_millions",
-                    real_col: str = "real_usd_millions", base_year: int = 2020, country: str = countries.GROUP,
-                    log: bool | None = None, title: str | None = None,
-                    ylabel: str = "Trade with China") -> Figure:
+def nominal_vs_real(
+    df: pd.DataFrame,
+    caption: Caption,
+    *,
+    nominal_col: str = "nominal_usd_millions",
+    real_col: str = "real_usd_millions",
+    base_year: int = 2020,
+    country: str = countries.GROUP,
+    log: bool | None = None,
+    title: str | None = None,
+    ylabel: str = "Trade with China",
+) -> Figure:
     """Nominal (current US$) and real (constant ``base_year`` US$) trade as two lines.
 
     ``df`` columns: ``year``, ``nominal_usd_millions``, ``real_usd_millions``.  ``country`` only picks
@@ -405,13 +553,27 @@ def nominal_vs_real(df: pd.DataFrame, caption: Caption, *, nominal_col: str = "n
     fig, (ax,) = _new_figure(caption)
     color = country_color(country)
     ax.plot(rows["year"], rows[nominal_col], color=color, linewidth=1.6, label="nominal (current US$)")
-    ax.plot(rows["year"], rows[real_col], color=color, linewidth=2.2, linestyle="--",
-            label=f"real (constant {base_year} US$)")
+    ax.plot(
+        rows["year"],
+        rows[real_col],
+        color=color,
+        linewidth=2.2,
+        linestyle="--",
+        label=f"real (constant {base_year} US$)",
+    )
     if rows["year"].min() <= base_year <= rows["year"].max():
         ax.axvline(base_year, color="#999999", linewidth=0.9, linestyle=":", zorder=1)
-        ax.annotate(f"{base_year}: base year", (base_year, 0.02), xycoords=("data", "axes fraction"),
-                    xytext=(-4, 0), textcoords="offset points", ha="right", va="bottom", fontsize=8,
-                    color="#666666")
+        ax.annotate(
+            f"{base_year}: base year",
+            (base_year, 0.02),
+            xycoords=("data", "axes fraction"),
+            xytext=(-4, 0),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="#666666",
+        )
     _usd_year_axes(ax, values, use_log, ylabel)
     ax.legend(loc="upper left")
     if title:
@@ -423,10 +585,18 @@ def nominal_vs_real(df: pd.DataFrame, caption: Caption, *, nominal_col: str = "n
 # 7. Exports, imports and balance for one partner
 # --------------------------------------------------------------------------------------------
 
+
 @_house_style
-def flows_balance(df: pd.DataFrame, caption: Caption, *, country: str,
-                  exports_col: str = "exports_usd_millions", imports_col: str = "imports_usd_millions",
-                  balance_col: str = "balance_usd_millions", title: str | None = None) -> Figure:
+def flows_balance(
+    df: pd.DataFrame,
+    caption: Caption,
+    *,
+    country: str,
+    exports_col: str = "exports_usd_millions",
+    imports_col: str = "imports_usd_millions",
+    balance_col: str = "balance_usd_millions",
+    title: str | None = None,
+) -> Figure:
     """China's exports to and imports from one partner (lines) and the balance (bars), linear scale.
 
     ``df`` columns: ``year``, ``exports_usd_millions`` (China → partner), ``imports_usd_millions``
@@ -441,12 +611,28 @@ def flows_balance(df: pd.DataFrame, caption: Caption, *, country: str,
     name = country_label(country)
     color = country_color(country)
     fig, (ax,) = _new_figure(caption)
-    ax.bar(rows["year"], balance, width=0.7, color=BALANCE_COLOR, zorder=1,
-           label="balance (China's exports − imports)")
-    ax.plot(rows["year"], rows[exports_col], color=color, linewidth=2.2, marker="o", markersize=3.5,
-            zorder=3, label=f"China's exports to {name}")
-    ax.plot(rows["year"], rows[imports_col], color=color, linewidth=2.0, linestyle="--", marker="s",
-            markersize=3.5, zorder=3, label=f"China's imports from {name}")
+    ax.bar(rows["year"], balance, width=0.7, color=BALANCE_COLOR, zorder=1, label="balance (China's exports − imports)")
+    ax.plot(
+        rows["year"],
+        rows[exports_col],
+        color=color,
+        linewidth=2.2,
+        marker="o",
+        markersize=3.5,
+        zorder=3,
+        label=f"China's exports to {name}",
+    )
+    ax.plot(
+        rows["year"],
+        rows[imports_col],
+        color=color,
+        linewidth=2.0,
+        linestyle="--",
+        marker="s",
+        markersize=3.5,
+        zorder=3,
+        label=f"China's imports from {name}",
+    )
     ax.axhline(0, color="#555555", linewidth=0.8, zorder=2)
     _set_usd_axis(ax.yaxis, list(rows[exports_col]) + list(rows[imports_col]) + list(balance), False)
     _year_axis(ax)

@@ -65,7 +65,8 @@ class Caption:
 
     def __post_init__(self) -> None:
         missing = [
-            name for name in ("source", "unit", "side")
+            name
+            for name in ("source", "unit", "side")
             if not isinstance(getattr(self, name), str) or not getattr(self, name).strip()
         ]
         if missing:
@@ -95,8 +96,13 @@ def footnote_text(caption: Caption, prefix: str = "") -> str:
     caption = _check_caption(caption)
     side = caption.side.strip()
     side = side[0].upper() + side[1:]
-    parts = [prefix.strip(), f"Source: {caption.source.strip().rstrip('.')}.",
-             f"Unit: {caption.unit.strip().rstrip('.')}.", f"{side.rstrip('.')}.", caption.note.strip()]
+    parts = [
+        prefix.strip(),
+        f"Source: {caption.source.strip().rstrip('.')}.",
+        f"Unit: {caption.unit.strip().rstrip('.')}.",
+        f"{side.rstrip('.')}.",
+        caption.note.strip(),
+    ]
     return " ".join(p for p in parts if p)
 
 
@@ -105,8 +111,14 @@ def footnote_text(caption: Caption, prefix: str = "") -> str:
 # --------------------------------------------------------------------------------------------
 
 OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
 }
 COUNTRY_COLORS: dict[str, str] = {
     "KAZ": OKABE_ITO["blue"],
@@ -114,8 +126,8 @@ COUNTRY_COLORS: dict[str, str] = {
     "TJK": OKABE_ITO["bluish_green"],
     "TKM": OKABE_ITO["reddish_purple"],
     "UZB": OKABE_ITO["orange"],
-    countries.GROUP: OKABE_ITO["black"],   # the five together
-    countries.CHINA: "#D4D4D4",            # China on maps (context, light grey)
+    countries.GROUP: OKABE_ITO["black"],  # the five together
+    countries.CHINA: "#D4D4D4",  # China on maps (context, light grey)
 }
 """Fixed colour of each country (ISO3; ``CA5`` = the five together): the same in every chart."""
 SIDE_COLORS: dict[str, str] = {"china": OKABE_ITO["sky_blue"], "partner": "#444444"}
@@ -156,6 +168,7 @@ def _country_order(codes: Iterable[str]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # Number formatting
 # --------------------------------------------------------------------------------------------
+
 
 def _trim(number: float, digits: int) -> str:
     text = f"{number:,.{digits}f}"
@@ -274,8 +287,16 @@ def _settle_layout(fig: Figure) -> None:
     fig.set_layout_engine("none")
 
 
-def _new_figure(caption: Caption, *, nrows: int = 1, ncols: int = 1, prefix: str = "",
-                height_ratios=None, sharex: bool = False, figsize=None):
+def _new_figure(
+    caption: Caption,
+    *,
+    nrows: int = 1,
+    ncols: int = 1,
+    prefix: str = "",
+    height_ratios=None,
+    sharex: bool = False,
+    figsize=None,
+):
     """A closed (not registered with pyplot) figure with the footnote and room reserved for it."""
     caption = _check_caption(caption)
     fig = plt.figure(figsize=figsize)
@@ -287,8 +308,17 @@ def _new_figure(caption: Caption, *, nrows: int = 1, ncols: int = 1, prefix: str
     line_h = FOOTNOTE_FONTSIZE * 1.3 / 72 / fig.get_figheight()
     pad = 6 / 72 / fig.get_figheight()
     bottom = pad + len(lines) * line_h + pad
-    fig.text(0.012, pad, "\n".join(lines), ha="left", va="bottom", fontsize=FOOTNOTE_FONTSIZE,
-             color="#555555", linespacing=1.3, gid=FOOTNOTE_GID)
+    fig.text(
+        0.012,
+        pad,
+        "\n".join(lines),
+        ha="left",
+        va="bottom",
+        fontsize=FOOTNOTE_FONTSIZE,
+        color="#555555",
+        linespacing=1.3,
+        gid=FOOTNOTE_GID,
+    )
     fig.set_layout_engine(ConstrainedLayoutEngine(rect=(0, bottom, 1, 1 - bottom), h_pad=0.04, w_pad=0.04))
     gridspec_kw = {"height_ratios": height_ratios} if height_ratios else None
     axes = fig.subplots(nrows, ncols, squeeze=False, sharex=sharex, gridspec_kw=gridspec_kw)
@@ -336,6 +366,7 @@ def fig_to_png_bytes(fig: Figure, *, dpi: float | None = None) -> bytes:
 # --------------------------------------------------------------------------------------------
 # Input checks
 # --------------------------------------------------------------------------------------------
+
 
 def _require_columns(df: pd.DataFrame, columns: Iterable[str], chart: str) -> None:
     if not isinstance(df, pd.DataFrame):
