@@ -195,6 +195,7 @@ def test_data_strings_never_run_as_code_and_show_literally(chromium, browser, da
 def test_pdf_of_the_overview_is_searchable_titled_and_byte_stable(site, chromium, tmp_path):
     """``tradeviz render --pdf`` prints with Chromium; the PDF carries the title, the text and no clock."""
     import shutil
+    from concurrent.futures import ThreadPoolExecutor
 
     from pypdf import PdfReader
 
@@ -203,13 +204,17 @@ def test_pdf_of_the_overview_is_searchable_titled_and_byte_stable(site, chromium
     title = next(r.title for r in load_config(CONFIG).reports if r.name == "overview")
     for name in ("overview.html", *(p.name for p in site.parent.glob("overview.figure-*"))):
         shutil.copy(site.parent / name, tmp_path / name)
-    (first,) = pdf.print_reports([(tmp_path / "overview.html", title)])
+    # In a thread of its own: the session's `browser` fixture keeps Playwright's event loop running in this one,
+    # and the sync API refuses to start inside a running loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        (first,) = pool.submit(pdf.print_reports, [(tmp_path / "overview.html", title)]).result()
     reader = PdfReader(first)
     text = "".join(page.extract_text() for page in reader.pages)
     assert reader.metadata.title == title and "50.1" in text and len(reader.pages) > 1
     assert b"/CreationDate (D:19700101000000" in first.read_bytes()
     again = first.read_bytes()
-    pdf.print_reports([(tmp_path / "overview.html", title)])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(pdf.print_reports, [(tmp_path / "overview.html", title)]).result()
     assert first.read_bytes() == again
 
 
