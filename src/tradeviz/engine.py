@@ -19,8 +19,10 @@ the template, removes temporary files and keeps the reports written so far.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
+import functools
 import json
 import os
 import shutil
@@ -112,6 +114,7 @@ def _template_main(socket_path: str, parent_pid: int) -> None:
 
     for name in TEMPLATE_IMPORTS:
         importlib.import_module(name)
+    _warm_up()
     if thread_count() != 1:
         raise EngineError(f"the template process runs {thread_count()} threads after its imports; it cannot fork")
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -128,6 +131,39 @@ def _template_main(socket_path: str, parent_pid: int) -> None:
                 conn.close()
                 _kernel_main(request, os.getppid())
             conn.sendall(json.dumps({"pid": pid}).encode())
+
+
+def _warm_up() -> None:
+    """Fill the template's read-only caches that every report would otherwise fill again.
+
+    * The curated tables: ``tradeviz.data`` parses each file once per file version (path, size, modification
+      time) and hands out copies, so a kernel gets exactly what it would have read itself, and a file changed
+      since gets read again.
+    * Matplotlib's font lookup and style machinery: one figure drawn off-screen (no pyplot state is touched).
+
+    Anything that goes wrong here is left for the report to meet (and report) itself.
+    """
+    import io
+
+    with contextlib.suppress(Exception):
+        from tradeviz import data
+
+        for res in data._descriptor(data.paths.datapackage_path())["resources"]:
+            data.load_table(res["name"])
+    with contextlib.suppress(Exception):
+        import matplotlib.style
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from tradeviz import paths
+
+        with matplotlib.style.context(str(paths.MPLSTYLE)):
+            fig = Figure(figsize=(4, 3))
+            ax = fig.subplots()
+            ax.plot([1992, 2025], [1.0, 2.0], label="warm-up")
+            ax.set_title("warm-up")
+            ax.legend()
+            FigureCanvasAgg(fig).print_png(io.BytesIO())
 
 
 def _recv_all(conn: socket.socket) -> bytes:
@@ -259,6 +295,14 @@ def _provisioner_class() -> type:
             self.cwd = cwd
             return self.connection_info
 
+        async def wait(self) -> int | None:
+            """As LocalProvisioner's, polling every 5 ms instead of 100 ms (a forked kernel dies in a few ms)."""
+            process = cast(Any, self.process)
+            while process is not None and process.poll() is None:
+                await asyncio.sleep(0.005)
+            self.process = None
+            return None if process is None else process.returncode
+
     return TemplateProvisioner
 
 
@@ -272,6 +316,50 @@ class _EntryPoint:
 
     def load(self) -> type:
         return self._target
+
+
+@functools.cache
+def _quick_client_class() -> type:
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class QuickReadyClient(AsyncKernelClient):
+        """``wait_for_ready`` without the fixed 0.2 s of silence jupyter_client waits for on IOPub.
+
+        As jupyter_client: ask for kernel_info until the reply comes and IOPub is connected.  Then drain IOPub
+        until it has been quiet for 20 ms (a local kernel's start-up messages arrive within a few ms; any
+        later stray status message has another parent and nbclient ignores it).
+        """
+
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    msg = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    pass
+                else:
+                    if msg["msg_type"] == "kernel_info_reply":
+                        try:
+                            await self.iopub_channel.get_msg(timeout=0.2)
+                        except Empty:
+                            pass
+                        else:
+                            self._handle_kernel_info_reply(msg)
+                            break
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+            while True:
+                try:
+                    await self.iopub_channel.get_msg(timeout=0.02)
+                except Empty:
+                    break
+
+    return QuickReadyClient
 
 
 def template_kernel_manager_class() -> type:
@@ -291,11 +379,28 @@ def template_kernel_manager_class() -> type:
     )
 
     class TemplateKernelManager(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.client_factory = _quick_client_class()
+
         @property
         def kernel_spec(self) -> KernelSpec:
             return spec
 
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            await super()._async_wait(pollinterval=0.005)
+
     return TemplateKernelManager
+
+
+def skip_unused_imports() -> None:
+    """Leave out ``rfc3987_syntax`` in this process (call before importing nbformat or papermill).
+
+    jsonschema imports it, when installed (jupyter-events pulls it in), to check the ``iri`` string format; it
+    builds a grammar at import, 1 to 3 s of CPU per process.  The notebook schema uses no such format, so
+    nbformat's validation is the same without it.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 # --- the worker process --------------------------------------------------------------------
@@ -304,6 +409,7 @@ def template_kernel_manager_class() -> type:
 def _worker_main(fd: int, parent_pid: int) -> None:
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the render process decides when to stop
+    skip_unused_imports()
     from tradeviz import render
 
     conn = Connection(fd)
