@@ -13,7 +13,7 @@ LINT_PATHS ?= src/tradeviz/paths.py src/tradeviz/cli.py src/tradeviz/render.py s
 	src/tradeviz/build_recent.py src/tradeviz/recent.py src/tradeviz/charts_published.py \
 	src/tradeviz/engine.py src/tradeviz/manifest.py \
 	hatch_build.py tests/test_cli_errors.py tests/test_wheel.py tests/test_docs.py tests/test_recent.py \
-	tests/test_recent_data.py
+	tests/test_recent_data.py tests/test_engine.py
 
 .PHONY: reports test lint print-lint-paths data venv refresh-notebooks bench clean
 

@@ -125,12 +125,18 @@ def _template_main(socket_path: str, parent_pid: int) -> None:
         conn, _ = server.accept()
         with conn:
             request = json.loads(_recv_all(conn))
+            if thread_count() != 1:  # never fork a threaded process (it cannot happen here: checked each time)
+                raise EngineError(f"the template process runs {thread_count()} threads; it will not fork")
             pid = os.fork()
             if pid == 0:
                 server.close()
                 conn.close()
                 _kernel_main(request, os.getppid())
-            conn.sendall(json.dumps({"pid": pid}).encode())
+            try:
+                conn.sendall(json.dumps({"pid": pid}).encode())
+            except OSError:  # the worker is gone (stopped mid-request): so is the use for this kernel
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 def _warm_up() -> None:
@@ -432,12 +438,20 @@ def _worker_main(fd: int, parent_pid: int) -> None:
 # --- the render-process side ---------------------------------------------------------------
 
 
+def _short_tmp() -> str | None:
+    """The temporary folder, unless its path is too long for Unix socket names (about 100 bytes): then /tmp."""
+    base = tempfile.gettempdir()
+    if len(base) > 60 and os.path.isdir("/tmp") and os.access("/tmp", os.W_OK):
+        return "/tmp"
+    return None
+
+
 class Engine:
     """Workers and the template, started together and always ended together (a context manager)."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self.run_dir = Path(tempfile.mkdtemp(prefix="tradeviz-run-"))
+        self.run_dir = Path(tempfile.mkdtemp(prefix="tradeviz-run-", dir=_short_tmp()))
         self.socket_path = str(self.run_dir / "template.sock")
         self.template: subprocess.Popen[bytes] | None = None
         self.workers: list[tuple[subprocess.Popen[bytes], Connection]] = []

@@ -31,8 +31,8 @@ from typing import Any
 from tradeviz import paths
 
 KEY = "tradeviz"
-PARTNER_COLUMNS = ("partner", "country", "supplier", "iso3")
-"""Columns that say which partner a row belongs to (the first one a table has is used)."""
+PARTNER_COLUMNS = ("reporter", "partner", "country", "supplier", "iso3")
+"""Columns that say which of the five a row belongs to (a mirror row names one as reporter)."""
 PARTNERS = frozenset({"KAZ", "KGZ", "TJK", "TKM", "UZB"})
 
 
@@ -55,16 +55,21 @@ def _curated_files(data_root: Path) -> tuple[tuple[str, bytes], ...]:
 
 
 def _partner_rows(content: bytes, partner: str) -> bytes:
-    """The header, the rows of ``partner`` and the rows keyed by no single partner (aggregates, China...)."""
+    """The header, the rows naming ``partner`` and the rows naming none of the five (aggregates, China...)."""
     text = content.decode("utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
         return content
     header = rows[0]
-    column = next((header.index(c) for c in PARTNER_COLUMNS if c in header), None)
-    if column is None:
+    columns = [header.index(c) for c in PARTNER_COLUMNS if c in header]
+    if not columns:
         return content
-    kept = [header] + [r for r in rows[1:] if len(r) <= column or r[column] == partner or r[column] not in PARTNERS]
+
+    def keep(row: list[str]) -> bool:
+        named = {row[i] for i in columns if i < len(row)} & PARTNERS
+        return not named or partner in named
+
+    kept = [header] + [r for r in rows[1:] if keep(r)]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(kept)
     return buffer.getvalue().encode("utf-8")

@@ -206,7 +206,9 @@ def _fail(path: Path | str, message: str) -> RenderConfigError:
     return RenderConfigError(f"{path}: {message}")
 
 
-def _make_reports(entry: Any, notebook_dir: Path, path: Path | str) -> list[Report]:
+def _make_reports(
+    entry: Any, notebook_dir: Path, path: Path | str, defaults: dict[str, Any] | None = None
+) -> list[Report]:
     if not isinstance(entry, dict) or not isinstance(entry.get("notebook"), str):
         raise _fail(path, f"each entry of 'reports' needs a 'notebook' name, got {entry!r}")
     notebook = entry["notebook"]
@@ -227,7 +229,7 @@ def _make_reports(entry: Any, notebook_dir: Path, path: Path | str) -> list[Repo
                 raise _fail(path, f"{notebook}: {exc}") from None
             extra["partner_name"] = countries.name(params["partner"])
         try:
-            title = template.format(**params, **extra)
+            title = template.format(**{**(defaults or {}), **params, **extra})
         except (KeyError, IndexError, ValueError) as exc:
             raise _fail(path, f"{notebook}: title {template!r} cannot be filled from {params}: {exc!r}") from None
         reports.append(Report(notebook, notebook_dir / f"{notebook}.ipynb", params, title, data_scope))
@@ -279,14 +281,34 @@ def parse_values(text: str) -> list[Any]:
     return values
 
 
-def notebook_parameters(source: Path) -> list[str]:
-    """Names assigned in the notebook's cell tagged ``parameters`` (what papermill can override)."""
+def notebook_parameters(source: Path) -> dict[str, Any]:
+    """Names assigned in the notebook's cell tagged ``parameters`` (what papermill can override), with their
+    default values where these are literals (else None)."""
+    import ast
+
     cells = json.loads(source.read_text(encoding="utf-8")).get("cells", [])
     for cell in cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
-            text = "".join(cell.get("source", []))
-            return list(dict.fromkeys(re.findall(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=", text, flags=re.M)))
-    return []
+            try:
+                tree = ast.parse("".join(cell.get("source", [])))
+            except SyntaxError:
+                return {}
+            found: dict[str, Any] = {}
+            for node in tree.body:
+                value: ast.expr | None
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target, value = node.targets[0], node.value
+                elif isinstance(node, ast.AnnAssign):
+                    target, value = node.target, node.value
+                else:
+                    continue
+                if isinstance(target, ast.Name):
+                    try:
+                        found[target.id] = None if value is None else ast.literal_eval(value)
+                    except ValueError:
+                        found[target.id] = None
+            return found
+    return {}
 
 
 def sweep_reports(config: RenderConfig, notebook: str, sweep: dict[str, list[Any]]) -> list[Report]:
@@ -308,7 +330,8 @@ def sweep_reports(config: RenderConfig, notebook: str, sweep: dict[str, list[Any
     keys = list(sweep)
     parameter_sets = [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*sweep.values())]
     entry = {**config.entries.get(notebook, {}), "notebook": notebook, "parameters": parameter_sets}
-    reports = _make_reports(entry, config.notebook_dir, SWEEP_SOURCE)
+    defaults = {k: v for k, v in names.items() if v is not None}  # for the title, where a value is not swept
+    reports = _make_reports(entry, config.notebook_dir, SWEEP_SOURCE, defaults)
     names_out = [r.name for r in reports]
     if duplicates := sorted({n for n in names_out if names_out.count(n) > 1}):
         raise _fail(SWEEP_SOURCE, f"several reports would be written as {', '.join(duplicates)}")
