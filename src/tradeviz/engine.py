@@ -49,6 +49,11 @@ TEMPLATE_IMPORTS = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "ipykernel.comm",
+    "IPython.core.history",
+    "tornado.ioloop",
+    "pdb",
     "tradeviz",
     "tradeviz.charts",
     "tradeviz.charts_published",
@@ -112,6 +117,8 @@ def _template_main(socket_path: str, parent_pid: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the system, never zombies
     import importlib
 
+    # debugpy (imported by ipykernel.debugger) warns once about frozen modules; kernels get their own environment
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for name in TEMPLATE_IMPORTS:
         importlib.import_module(name)
     _warm_up()
