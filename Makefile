@@ -11,11 +11,13 @@ LINT_PATHS ?= src/tradeviz/paths.py src/tradeviz/cli.py src/tradeviz/render.py s
 	src/tradeviz/io.py src/tradeviz/provenance.py src/tradeviz/validate.py src/tradeviz/parameters.py \
 	src/tradeviz/prose.py src/tradeviz/countries.py src/tradeviz/__init__.py src/tradeviz/__main__.py \
 	src/tradeviz/build_recent.py src/tradeviz/recent.py src/tradeviz/charts_published.py \
+	src/tradeviz/engine.py src/tradeviz/manifest.py \
 	hatch_build.py tests/test_cli_errors.py tests/test_wheel.py tests/test_docs.py tests/test_recent.py \
 	tests/test_recent_data.py tests/test_prose.py tests/test_chart_export.py src/tradeviz/chart_export.py \
 	src/tradeviz/report_assets.py src/tradeviz/citation.py tests/test_citation.py src/tradeviz/site.py src/tradeviz/pdf.py \
 	src/tradeviz/tables.py tests/test_tables.py src/tradeviz/charts.py src/tradeviz/charts_style.py src/tradeviz/charts_series.py \
-	src/tradeviz/charts_mirror.py src/tradeviz/charts_map.py
+	src/tradeviz/charts_mirror.py src/tradeviz/charts_map.py \
+	tests/test_engine.py
 
 .PHONY: reports test lint print-lint-paths data venv refresh-notebooks bench clean
 

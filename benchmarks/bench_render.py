@@ -1,20 +1,22 @@
-"""Benchmark ``tradeviz render`` against a floor and against the naive shell loop.
+"""Benchmark ``tradeviz render`` against a floor and against the naive shell loop, for 7 and 35 reports.
 
-    .venv/bin/python benchmarks/bench_render.py [--config reports.yaml] [--jobs N] [--repeat 3]
+    .venv/bin/python benchmarks/bench_render.py [--config reports.yaml] [--jobs N] [--repeat 5] [--breakdown]
 
-For the N reports of the config it times, each in a fresh process so that imports count:
+Two fan-outs are built from the config: **7** = its first seven reports, **35** = its ``country_profile``
+notebook for 5 partners x 7 start years.  For each, in fresh processes so that imports count, and in
+*paired* runs (one of each per repetition, back to back):
 
-* ours:  ``render_reports(config=..., jobs=...)``;
-* floor: N minimal notebooks (import pandas + matplotlib, draw one figure) executed with
+* ours:   ``render_reports(..., force=True)`` into an empty folder;
+* nochange: the same render again, nothing changed (every report skipped);
+* floor:  N minimal notebooks (import pandas + matplotlib, draw one figure) executed with
   ``papermill.execute_notebook`` in a ``ProcessPoolExecutor`` with the same number of jobs;
-* exec:  the config's own N reports executed the same way (papermill only, no HTML): what the
-  notebooks themselves cost, so ours/exec is the overhead of the render machinery;
-* naive: for each report, ``papermill in.ipynb out.ipynb -p ...`` then
-  ``jupyter nbconvert --to html --no-input out.ipynb``, one after the other.
+* naive:  for each report, ``papermill in.ipynb out.ipynb -p ...`` then ``jupyter nbconvert --to html
+  --no-input out.ipynb``, one after the other (slow: ``--naive-repeat`` repetitions only, default 1).
 
-and prints the medians and the ratios ours/floor (target <= 1.5) and ours/naive (target <= 0.4).
-Without ``--config`` it uses the repo's reports.yaml if all its notebooks exist, else the same
-fan-out on the test fixtures (tests/fixtures/render/reports-bench.yaml).
+It prints, per fan-out, the median and range of the per-pair ratios ours/floor (goal: <= 1.0 for 7, <= 0.8
+for 35), ours/naive, and nochange/ours (goal < 0.1).  ``--breakdown`` also measures where the time of one report
+goes (kernel start and papermill overhead, the import cell, the rest of the body, the HTML export), with a
+kernel started per report and with a kernel forked from the warm template.
 A script, not a test: timings depend on the machine.
 """
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -77,9 +80,14 @@ from pathlib import Path
 
 from tradeviz.render import render_reports
 
-summary = render_reports(config=Path(sys.argv[1]), out=Path(sys.argv[2]), jobs=int(sys.argv[3]), progress=False)
-sys.exit(0 if summary.ok else 1)
+if __name__ == "__main__":
+    config, out, jobs, force = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "force"
+    summary = render_reports(config=config, out=out, jobs=jobs, progress=False, force=force)
+    sys.exit(0 if summary.ok else 1)
 """
+
+PARTNERS = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+START_YEARS = [1992, 1995, 2000, 2005, 2010, 2013, 2016]
 
 
 def default_config() -> Path:
@@ -109,57 +117,171 @@ def timed(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def fan_outs(config_path: Path, tmp: Path) -> dict[str, Path]:
+    """Config files for the 7-report and the 35-report fan-outs."""
+    import yaml
+
+    config = load_config(config_path)
+    first = list(config.reports)[:7]
+    profile = next(r for r in config.reports if r.notebook == "country_profile")
+    end = profile.parameters.get("end_year", 2020)
+    title = config.entries.get("country_profile", {}).get("title", "{partner}")
+    seven = {
+        "title": "benchmark: 7",
+        "notebook_dir": str(config.notebook_dir),
+        "reports": [
+            {"notebook": r.notebook, "title": r.title, **({"parameters": [r.parameters]} if r.parameters else {})}
+            for r in first
+        ],
+    }
+    sweep = [{"partner": p, "start_year": y, "end_year": end} for p in PARTNERS for y in START_YEARS]
+    thirty_five = {
+        "title": "benchmark: 35",
+        "notebook_dir": str(config.notebook_dir),
+        "reports": [{"notebook": "country_profile", "title": title, "parameters": sweep}],
+    }
+    paths_ = {"7": tmp / "seven.yaml", "35": tmp / "thirty_five.yaml"}
+    paths_["7"].write_text(yaml.safe_dump(seven, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    paths_["35"].write_text(yaml.safe_dump(thirty_five, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return paths_
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
+
+
+def bench_fan_out(label: str, config_path: Path, tmp: Path, args: argparse.Namespace) -> dict[str, list[float]]:
+    reports = list(load_config(config_path).reports)
+    n = len(reports)
+    work = tmp / label
+    work.mkdir()
+    minimal = work / "minimal.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(MINIMAL_CELL)])
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    nbformat.write(nb, minimal)
+    (work / "floor.json").write_text(json.dumps([[str(minimal), {}]] * n))
+    (work / "pool.py").write_text(POOL_SCRIPT)
+    (work / "ours.py").write_text(OURS_SCRIPT)
+    (work / "naive.sh").write_text(naive_script(reports, work / "naive"))
+    (work / "floor").mkdir()
+    (work / "naive").mkdir()
+    print(f"\n## {label} reports ({config_path.name}), jobs {args.jobs}", flush=True)
+    times: dict[str, list[float]] = {"ours": [], "nochange": [], "floor": [], "naive": []}
+    for rep in range(args.repeat):
+        out = work / f"ours-{rep}"
+        ours = [sys.executable, str(work / "ours.py"), str(config_path), str(out), str(args.jobs)]
+        times["ours"].append(timed([*ours, "force"]))
+        times["nochange"].append(timed([*ours, "changed-only"]))
+        times["floor"].append(
+            timed(
+                [sys.executable, str(work / "pool.py"), str(work / "floor.json"), str(work / "floor"), str(args.jobs)]
+            )
+        )
+        if rep < args.naive_repeat and not args.skip_naive:
+            times["naive"].append(timed(["bash", str(work / "naive.sh")]))
+        shutil.rmtree(out)
+        line = ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items() if len(v) == rep + 1)
+        print(f"  run {rep + 1}: {line}", flush=True)
+    return times
+
+
+def report_ratios(label: str, times: dict[str, list[float]], goal: float) -> list[str]:
+    pairs = {
+        "ours / floor": [o / f for o, f in zip(times["ours"], times["floor"], strict=True)],
+        "nochange / ours (forced)": [c / o for c, o in zip(times["nochange"], times["ours"], strict=True)],
+    }
+    if times["naive"]:
+        pairs["ours / naive"] = [o / nv for o, nv in zip(times["ours"], times["naive"], strict=False)]
+    goals = {"ours / floor": f"<= {goal}", "nochange / ours (forced)": "< 0.10", "ours / naive": ""}
+    rows = [f"| {label} | {name} | {spread(v)} | {goals[name]} |" for name, v in pairs.items()]
+    rows += [f"| {label} | {name} (s) | {spread(v)} | |" for name, v in times.items() if v]
+    return rows
+
+
+def breakdown(config_path: Path, jobs: int) -> None:
+    """Median seconds per report of each phase, kernel started per report vs forked from the template."""
+    import os
+    import tempfile as tf
+
+    import papermill
+
+    from tradeviz import engine, render
+
+    reports = list(load_config(config_path).reports)
+    render._init_worker()
+    eng = engine.Engine(0)
+    eng.start()
+    os.environ[engine._ENV_SOCKET] = eng.socket_path
+    os.environ[engine._ENV_TEMPLATE_PID] = str(eng.template.pid if eng.template else 0)
+    modes = {
+        "kernel per report": render.kernel_manager_class(),
+        "forked from template": engine.template_kernel_manager_class(),
+    }
+
+    def one(report, manager) -> tuple[float, float, float, float]:
+        with tf.TemporaryDirectory() as scratch:
+            start = time.perf_counter()
+            nb = papermill.execute_notebook(
+                report.source,
+                Path(scratch) / "x.ipynb",
+                parameters=report.parameters,
+                kernel_name="python3",
+                kernel_manager_class=manager,
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                shutdown_kernel="immediate",
+                cwd=report.source.parent,
+            )
+            executed = time.perf_counter() - start
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        durations = [c.metadata.papermill.get("duration") or 0.0 for c in code]
+        first_import = next((i for i, c in enumerate(code) if "import " in c.source), 0)
+        start = time.perf_counter()
+        render._normalise(nb, report)
+        render._html_bytes(nb, report)
+        export = time.perf_counter() - start
+        return executed - sum(durations), durations[first_import], sum(durations) - durations[first_import], export
+
+    print(f"\n## Where the time of one report goes ({len(reports)} reports, one at a time; median s)")
+    print(
+        "| kernel | kernel start + papermill | import cell | rest of body | HTML export | total |\n"
+        "|---|---:|---:|---:|---:|---:|"
+    )
+    try:
+        for mode, manager in modes.items():
+            one(reports[0], manager)  # warm the disk cache
+            rows = [one(r, manager) for r in reports]
+            cols = [statistics.median(c) for c in zip(*rows, strict=True)]
+            total = statistics.median([sum(r) for r in rows])
+            print(f"| {mode} | " + " | ".join(f"{c:.2f}" for c in cols) + f" | {total:.2f} |", flush=True)
+    finally:
+        eng.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", type=Path, default=None, help="render config (default: real or fixtures)")
     parser.add_argument("--jobs", type=int, default=default_jobs())
-    parser.add_argument("--repeat", type=int, default=3, help="repetitions; medians are reported")
-    parser.add_argument("--skip-naive", action="store_true", help="skip the (slow) naive shell loop")
+    parser.add_argument("--repeat", type=int, default=5, help="paired repetitions; median and range are reported")
+    parser.add_argument("--naive-repeat", type=int, default=1, help="repetitions of the (slow) naive shell loop")
+    parser.add_argument("--skip-naive", action="store_true", help="skip the naive shell loop")
+    parser.add_argument("--only", choices=["7", "35"], default=None, help="one fan-out only")
+    parser.add_argument("--breakdown", action="store_true", help="also measure the time per report by phase")
     args = parser.parse_args(argv)
 
     config_path = (args.config or default_config()).resolve()
-    reports = list(load_config(config_path).reports)
-    n = len(reports)
-    print(f"config: {config_path}\nreports: {n}, jobs: {args.jobs}, repetitions: {args.repeat}\n")
-
-    times: dict[str, list[float]] = {"ours": [], "floor": [], "exec": [], "naive": []}
+    print(f"config: {config_path}\njobs: {args.jobs}, paired repetitions: {args.repeat}, naive: {args.naive_repeat}")
+    rows = []
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         tmp = Path(tmp)
-        minimal = tmp / "minimal.ipynb"
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(MINIMAL_CELL)])
-        nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
-        nbformat.write(nb, minimal)
-        (tmp / "floor.json").write_text(json.dumps([[str(minimal), {}]] * n))
-        (tmp / "exec.json").write_text(json.dumps([[str(r.source), r.parameters] for r in reports]))
-        (tmp / "pool.py").write_text(POOL_SCRIPT)
-        (tmp / "ours.py").write_text(OURS_SCRIPT)
-        (tmp / "naive.sh").write_text(naive_script(reports, tmp / "naive"))
-        pool = [sys.executable, str(tmp / "pool.py")]
-        commands = {
-            "ours": [sys.executable, str(tmp / "ours.py"), str(config_path), str(tmp / "ours"), str(args.jobs)],
-            "floor": [*pool, str(tmp / "floor.json"), str(tmp / "floor"), str(args.jobs)],
-            "exec": [*pool, str(tmp / "exec.json"), str(tmp / "exec"), str(args.jobs)],
-            "naive": ["bash", str(tmp / "naive.sh")],
-        }
-        for name in ("floor", "exec", "naive"):
-            (tmp / name).mkdir()
-        for rep in range(args.repeat):
-            for name, cmd in commands.items():
-                if name == "naive" and args.skip_naive:
-                    continue
-                times[name].append(timed(cmd))
-                print(f"  run {rep + 1}: {name:5} {times[name][-1]:6.2f} s", flush=True)
-
-    med = {name: statistics.median(ts) for name, ts in times.items() if ts}
-    print("\n| measure | median (s) | runs (s) |\n|---|---:|---|")
-    for name, ts in times.items():
-        if ts:
-            print(f"| {name} | {med[name]:.2f} | {', '.join(f'{t:.2f}' for t in ts)} |")
-    print("\n| ratio | value | target |\n|---|---:|---:|")
-    print(f"| ours / floor | {med['ours'] / med['floor']:.2f} | <= 1.5 |")
-    print(f"| ours / exec (machinery overhead) | {med['ours'] / med['exec']:.2f} | |")
-    if "naive" in med:
-        print(f"| ours / naive | {med['ours'] / med['naive']:.2f} | <= 0.4 |")
+        configs = fan_outs(config_path, tmp)
+        for label, goal in (("7", 1.0), ("35", 0.8)):
+            if args.only in (None, label):
+                rows += report_ratios(label, bench_fan_out(label, configs[label], tmp, args), goal)
+        print("\n| reports | ratio (per pair) | median (range) | goal |\n|---|---|---:|---:|")
+        print("\n".join(rows))
+        if args.breakdown:
+            breakdown(configs["7"], args.jobs)
 
 
 if __name__ == "__main__":

@@ -207,14 +207,14 @@ def test_pdf_of_the_overview_is_searchable_titled_and_byte_stable(site, chromium
     # In a thread of its own: the session's `browser` fixture keeps Playwright's event loop running in this one,
     # and the sync API refuses to start inside a running loop.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        (first,) = pool.submit(pdf.print_reports, [(tmp_path / "overview.html", title)]).result()
+        (first,) = pool.submit(pdf.print_reports, [tmp_path / "overview.html"]).result()
     reader = PdfReader(first)
     text = "".join(page.extract_text() for page in reader.pages)
     assert reader.metadata.title == title and "50.1" in text and len(reader.pages) > 1
     assert b"/CreationDate (D:19700101000000" in first.read_bytes()
     again = first.read_bytes()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(pdf.print_reports, [(tmp_path / "overview.html", title)]).result()
+        pool.submit(pdf.print_reports, [tmp_path / "overview.html"]).result()
     assert first.read_bytes() == again
 
 

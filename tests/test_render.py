@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tradeviz import render
+from tradeviz import engine, render
 from tradeviz.countries import UnknownCountryError
 from tradeviz.render import (
     RenderConfigError,
@@ -108,7 +108,7 @@ def no_execution(monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("rendering started before the arguments were validated")
 
-    monkeypatch.setattr(render, "ProcessPoolExecutor", forbidden)
+    monkeypatch.setattr(engine.Engine, "start", forbidden)
 
 
 @pytest.mark.parametrize(

@@ -111,23 +111,39 @@ def _partners(args) -> int:
 
 
 def _render(args) -> int:
-    from tradeviz import render
+    from tradeviz import engine, render
 
-    summary = render.render_reports(
-        only=args.only,
-        partner=args.partner,
-        jobs=args.jobs,
-        out=Path(args.out) if args.out else None,
-        progress=not args.quiet,
-    )
-    print(summary.describe())
+    sweep: dict[str, list] = {}
+    for name, values in args.parameter or []:
+        if name in sweep:
+            raise ValueError(f"-p {name} given twice; list its values once, comma-separated")
+        sweep[name] = render.parse_values(values)
+    try:
+        summary = render.render_reports(
+            only=args.only,
+            partner=args.partner,
+            jobs=args.jobs,
+            out=Path(args.out) if args.out else None,
+            config=Path(args.config) if args.config else None,
+            progress=not (args.quiet or args.json),
+            force=args.force,
+            sweep=sweep or None,
+        )
+    except engine.Interrupted as exc:
+        print(f"interrupted by {exc}: reports written so far are kept, workers and kernels stopped", file=sys.stderr)
+        return 128 + exc.signum
+    if args.json:
+        print(json.dumps(summary.as_json(), indent=2))
+    elif args.quiet:
+        print(summary.headline())
+    else:
+        print(summary.describe())
     if args.pdf:
         from tradeviz import pdf
 
-        selected = render.select_reports(render.load_config(), only=args.only, partner=args.partner)
-        pages = [(summary.out / r.html_name, r.title) for r in selected if (summary.out / r.html_name).is_file()]
-        for path in pdf.print_reports(pages):
-            print(f"wrote {path}")
+        pages = [summary.out / f"{name}.html" for name in [*summary.succeeded, *summary.skipped]]
+        for path in pdf.print_reports(p for p in pages if p.is_file()):
+            print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
     return EXIT_FAILURE if summary.failures else 0
 
 
@@ -201,11 +217,25 @@ def parser() -> argparse.ArgumentParser:
     ranks.set_defaults(func=_partners)
 
     render = verbs.add_parser("render", help="render the notebooks listed in reports.yaml into reports/")
+    render.add_argument("--config", help="render config in the format of reports.yaml (default: reports.yaml)")
     render.add_argument("--only", help="render only the report(s) of this notebook or name")
     render.add_argument("--partner", help="render only the reports for this partner")
+    render.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUES"),
+        help="sweep the notebook named by --only: NAME takes each of the comma-separated VALUES; several -p "
+        "render every combination (e.g. --only country_profile -p partner KAZ,KGZ -p start_year 2000,2013)",
+    )
     render.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: available cores)")
     render.add_argument("--out", help="output folder (default: reports/)")
-    render.add_argument("--quiet", action="store_true", help="no progress bar")
+    render.add_argument(
+        "--force", action="store_true", help="render every report, even those whose inputs are unchanged"
+    )
+    render.add_argument("--quiet", action="store_true", help="no progress bar; one summary line")
+    render.add_argument("--json", action="store_true", help="no progress bar; a JSON summary on stdout")
     render.add_argument("--pdf", action="store_true", help="also print each report to <name>.pdf (needs Chromium)")
     render.set_defaults(func=_render)
 

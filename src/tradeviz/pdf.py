@@ -64,8 +64,14 @@ FOOTER = (
 )
 
 
-def print_reports(pages: Iterable[tuple[Path, str]]) -> list[Path]:
-    """Print each ``(html file, title)`` to the same name with ``.pdf``; returns the PDFs written (atomically)."""
+def page_title(source: Path) -> str:
+    """The ``<title>`` of a rendered page (the report's title), unescaped."""
+    match = re.search(r"<title>(.*?)</title>", source.read_text(encoding="utf-8"), re.S)
+    return html.unescape(match.group(1).strip()) if match else source.stem
+
+
+def print_reports(pages: Iterable[Path]) -> list[Path]:
+    """Print each rendered HTML page to the same name with ``.pdf``; returns the PDFs written (atomically)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -76,7 +82,8 @@ def print_reports(pages: Iterable[tuple[Path, str]]) -> list[Path]:
         browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS, headless=True)
         try:
             page = browser.new_page()
-            for source, title in pages:
+            for source in pages:
+                title = page_title(source)
                 page.goto(source.resolve().as_uri(), wait_until="load")
                 pdf = page.pdf(
                     format="A4",

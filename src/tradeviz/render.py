@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import re
 import secrets
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +144,8 @@ class Report:
     source: Path
     parameters: dict[str, Any]
     title: str
+    data_scope: str | None = None
+    """``"partner"``: the notebook reads only its partner's rows of the partner-keyed tables (see manifest)."""
 
     @property
     def name(self) -> str:
@@ -170,6 +173,9 @@ class RenderConfig:
     title: str
     notebook_dir: Path
     reports: tuple[Report, ...]
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
+    """The config's entry per notebook (its title template and data scope), for sweeps of that notebook."""
+    path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -186,29 +192,57 @@ class RenderSummary:
     index: Path
     succeeded: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """Reports whose recorded inputs are unchanged: not executed, their files left as they were."""
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
+    def headline(self) -> str:
+        """One line: counts and where the index is."""
+        return (
+            f"{len(self.succeeded)} report(s) rendered, {len(self.skipped)} unchanged (skipped), "
+            f"{len(self.failures)} failed in {self.seconds:.1f} s -> {self.index}"
+        )
+
     def describe(self) -> str:
         """A few lines for the terminal: counts, then one line per failure."""
-        lines = [f"{len(self.succeeded)} report(s) rendered, {len(self.failures)} failed -> {self.index}"]
+        lines = [self.headline()]
         for failure in self.failures:
             where = f" (see {failure.notebook})" if failure.notebook else ""
             lines.append(f"  FAILED {failure.name}: {failure.error}{where}")
         return "\n".join(lines)
+
+    def as_json(self) -> dict[str, Any]:
+        """A machine-readable summary (``tradeviz render --json``)."""
+        return {
+            "ok": self.ok,
+            "out": str(self.out),
+            "index": str(self.index),
+            "rendered": self.succeeded,
+            "skipped": self.skipped,
+            "failed": [
+                {"name": f.name, "error": f.error, "notebook": str(f.notebook) if f.notebook else None}
+                for f in self.failures
+            ],
+            "counts": {"rendered": len(self.succeeded), "skipped": len(self.skipped), "failed": len(self.failures)},
+            "seconds": round(self.seconds, 3),
+        }
 
 
 def _slug(value: Any) -> str:
     return re.sub(r"[^A-Za-z0-9._]+", "_", str(value)).strip("_") or "_"
 
 
-def _fail(path: Path, message: str) -> RenderConfigError:
+def _fail(path: Path | str, message: str) -> RenderConfigError:
     return RenderConfigError(f"{path}: {message}")
 
 
-def _make_reports(entry: Any, notebook_dir: Path, path: Path) -> list[Report]:
+def _make_reports(
+    entry: Any, notebook_dir: Path, path: Path | str, defaults: dict[str, Any] | None = None
+) -> list[Report]:
     if not isinstance(entry, dict) or not isinstance(entry.get("notebook"), str):
         raise _fail(path, f"each entry of 'reports' needs a 'notebook' name, got {entry!r}")
     notebook = entry["notebook"]
@@ -216,6 +250,9 @@ def _make_reports(entry: Any, notebook_dir: Path, path: Path) -> list[Report]:
     if not isinstance(parameter_sets, list) or not all(isinstance(p, dict) for p in parameter_sets):
         raise _fail(path, f"{notebook}: 'parameters' must be a list of mappings")
     template = entry.get("title", notebook.replace("_", " ").capitalize())
+    data_scope = entry.get("data_scope")
+    if data_scope not in (None, "partner"):
+        raise _fail(path, f"{notebook}: 'data_scope' may only be 'partner', got {data_scope!r}")
     reports = []
     for params in parameter_sets:
         params, extra = dict(params), {}
@@ -226,10 +263,10 @@ def _make_reports(entry: Any, notebook_dir: Path, path: Path) -> list[Report]:
                 raise _fail(path, f"{notebook}: {exc}") from None
             extra["partner_name"] = countries.name(params["partner"])
         try:
-            title = template.format(**params, **extra)
+            title = template.format(**{**(defaults or {}), **params, **extra})
         except (KeyError, IndexError, ValueError) as exc:
             raise _fail(path, f"{notebook}: title {template!r} cannot be filled from {params}: {exc!r}") from None
-        reports.append(Report(notebook, notebook_dir / f"{notebook}.ipynb", params, title))
+        reports.append(Report(notebook, notebook_dir / f"{notebook}.ipynb", params, title, data_scope))
     return reports
 
 
@@ -253,7 +290,93 @@ def load_config(path: Path | None = None, notebook_dir: Path | None = None) -> R
     names = [r.name for r in reports]
     if duplicates := sorted({n for n in names if names.count(n) > 1}):
         raise _fail(path, f"several reports would be written as {', '.join(duplicates)}")
-    return RenderConfig(str(raw.get("title", "Reports")), notebook_dir, tuple(reports))
+    entries = {e["notebook"]: {k: e[k] for k in ("title", "data_scope") if k in e} for e in raw["reports"]}
+    return RenderConfig(str(raw.get("title", "Reports")), notebook_dir, tuple(reports), entries, path.resolve())
+
+
+SWEEP_SOURCE = "tradeviz render -p"
+
+
+def parse_values(text: str) -> list[Any]:
+    """The comma-separated values of one ``-p NAME VALUES``: integers and decimals as numbers, the rest as text."""
+    values: list[Any] = []
+    for item in text.split(","):
+        item = item.strip()
+        if not item:
+            raise RenderConfigError(f"{SWEEP_SOURCE}: empty value in {text!r}")
+        for convert in (int, float):
+            try:
+                values.append(convert(item))
+                break
+            except ValueError:
+                continue
+        else:
+            values.append(item)
+    return values
+
+
+def notebook_parameters(source: Path) -> dict[str, Any]:
+    """Names assigned in the notebook's cell tagged ``parameters`` (what papermill can override), with their
+    default values where these are literals (else None)."""
+    import ast
+
+    cells = json.loads(source.read_text(encoding="utf-8")).get("cells", [])
+    for cell in cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            try:
+                tree = ast.parse("".join(cell.get("source", [])))
+            except SyntaxError:
+                return {}
+            found: dict[str, Any] = {}
+            for node in tree.body:
+                value: ast.expr | None
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target, value = node.targets[0], node.value
+                elif isinstance(node, ast.AnnAssign):
+                    target, value = node.target, node.value
+                else:
+                    continue
+                if isinstance(target, ast.Name):
+                    try:
+                        found[target.id] = None if value is None else ast.literal_eval(value)
+                    except ValueError:
+                        found[target.id] = None
+            return found
+    return {}
+
+
+def sweep_reports(config: RenderConfig, notebook: str, sweep: dict[str, list[Any]]) -> list[Report]:
+    """One report per combination of the ``sweep`` values (their cross product) of ``notebook``.
+
+    The title template and data scope come from the config's entry for that notebook, if it has one.
+    Parameter names must be those of the notebook's ``parameters`` cell; values are checked as in a config.
+    """
+    source = config.notebook_dir / f"{notebook}.ipynb"
+    if not source.is_file():
+        known = sorted(dict.fromkeys(r.notebook for r in config.reports))
+        raise UnknownReportError(f"no notebook {source}; -p sweeps one notebook, e.g. {', '.join(known)}.")
+    names = notebook_parameters(source)
+    if unknown := [k for k in sweep if k not in names]:
+        raise RenderConfigError(
+            f"{SWEEP_SOURCE}: {notebook} has no parameter {', '.join(map(repr, unknown))}; "
+            f"its parameters: {', '.join(names) or 'none'}."
+        )
+    keys = list(sweep)
+    parameter_sets = [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*sweep.values())]
+    entry = {**config.entries.get(notebook, {}), "notebook": notebook, "parameters": parameter_sets}
+    defaults = {k: v for k, v in names.items() if v is not None}  # for the title, where a value is not swept
+    reports = _make_reports(entry, config.notebook_dir, SWEEP_SOURCE, defaults)
+    names_out = [r.name for r in reports]
+    if duplicates := sorted({n for n in names_out if names_out.count(n) > 1}):
+        raise _fail(SWEEP_SOURCE, f"several reports would be written as {', '.join(duplicates)}")
+    return reports
+
+
+def with_reports(config: RenderConfig, reports: list[Report]) -> RenderConfig:
+    """``config`` listing also ``reports`` (those not in it already): the index then lists what was rendered."""
+    known = {r.name for r in config.reports}
+    extra = tuple(r for r in reports if r.name not in known)
+    return RenderConfig(config.title, config.notebook_dir, config.reports + extra, config.entries, config.path)
 
 
 def select_reports(config: RenderConfig, only: str | None = None, partner: str | None = None) -> list[Report]:
@@ -304,14 +427,36 @@ def render_reports(
     config: Path | None = None,
     notebook_dir: Path | None = None,
     progress: bool = True,
+    force: bool = False,
+    sweep: dict[str, list[Any]] | None = None,
+    on_report: Callable[[str, str], None] | None = None,
 ) -> RenderSummary:
     """Execute and export the selected reports in parallel, then write ``index.html``.
 
-    Everything is validated before the first kernel starts.  A failing report does not stop
-    the others; failures are returned in the summary (the CLI turns them into exit code 1).
+    ``sweep`` (parameter name -> values) renders the cross product of the values for the notebook named by
+    ``only`` instead of the config's parameter sets.  Reports whose recorded inputs are unchanged are skipped
+    unless ``force``.  ``on_report(name, status)`` is called as each report is done ("rendered", "skipped",
+    "failed").  Everything is validated before the first process starts.  A failing report does not stop the
+    others; failures are returned in the summary (the CLI turns them into exit code 1).  SIGINT or SIGTERM
+    raise :class:`tradeviz.engine.Interrupted` once workers and kernels are stopped; the reports written so
+    far stay.
     """
+    from tradeviz import engine, manifest
+
+    started = time.perf_counter()
     cfg = load_config(config, notebook_dir)
-    selected = select_reports(cfg, only=only, partner=partner)
+    if sweep:
+        if only is None:
+            raise UnknownReportError("-p needs --only NOTEBOOK: a sweep runs one notebook with every combination.")
+        selected = sweep_reports(cfg, only, sweep)
+        cfg = with_reports(cfg, selected)
+        if partner is not None:
+            code = countries.resolve(partner)
+            selected = [r for r in selected if r.partner == code]
+            if not selected:
+                raise UnknownReportError(f"No report of the sweep is for partner={partner!r}.")
+    else:
+        selected = select_reports(cfg, only=only, partner=partner)
     if missing := sorted({str(r.source) for r in selected if not r.source.is_file()}):
         raise RenderConfigError(f"notebook(s) not found: {', '.join(missing)}")
     jobs = default_jobs() if jobs is None else jobs
@@ -319,38 +464,78 @@ def render_reports(
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     out = prepare_output_dir(Path(out or paths.REPORTS_DIR))
     check_kernel()
+    engine.remove_partial_files(out)  # left by a render killed while writing
 
-    if _MP_CONTEXT.get_start_method() == "fork":
-        _init_worker()  # once here instead of once per worker: forked workers inherit it all
+    data_root = paths.data_dir()
+    manifest.clear_caches()
+    inputs = {r.name: manifest.inputs(r.source, r.parameters, _entry(r), data_root, _scope(r)) for r in selected}
+    skipped = [] if force else [r.name for r in selected if _unchanged(r, out, inputs[r.name])]
+    todo = [r for r in selected if r.name not in skipped]
     outcomes: dict[str, Failure | None] = {}
-    with ProcessPoolExecutor(min(jobs, len(selected)), _MP_CONTEXT, initializer=_init_worker) as pool:
-        # Workers are forked at the first submit: before tqdm starts its monitor thread.
-        futures = {pool.submit(_render_one, report, out): report for report in selected}
-        bar = tqdm(total=len(selected), desc="render", unit="report", disable=not progress, file=sys.stderr)
-        for future in as_completed(futures):
-            report = futures[future]
-            try:
-                outcomes[report.name] = future.result()
-            except Exception as exc:  # the worker died, e.g. killed for memory
-                outcomes[report.name] = Failure(report.name, _one_line(exc), None)
-            bar.set_postfix_str(report.name, refresh=False)
-            bar.update()
-        bar.close()
+    for name in skipped:
+        if on_report:
+            on_report(name, "skipped")
 
-    index = write_index(cfg, out)
+    def finish(index: int, result: Any) -> None:
+        report = todo[index]
+        if isinstance(result, BaseException):
+            result = Failure(report.name, _one_line(result), None)
+        outcomes[report.name] = result
+        counts[0 if result is None else 1] += 1
+        if bar is not None:
+            bar.set_postfix_str(f"done {counts[0]}, skipped {len(skipped)}, failed {counts[1]}", refresh=False)
+            bar.update()
+        if on_report:
+            on_report(report.name, "rendered" if result is None else "failed")
+
+    counts = [0, 0]
+    bar = None
+    try:
+        if todo:
+            with engine.signals_raise_interrupted(), engine.Engine(min(jobs, len(todo))) as pool:
+                # the bar (and tqdm's monitor thread) starts after the processes: none is forked from here anyway
+                if progress:
+                    bar = tqdm(total=len(todo), desc="render", unit="report", file=sys.stderr)
+                    bar.set_postfix_str(f"done 0, skipped {len(skipped)}, failed 0", refresh=True)
+                pool.run([(r, out, inputs[r.name]) for r in todo], finish)
+    finally:
+        if bar is not None:
+            bar.close()
+        engine.remove_partial_files(out)
+        write_index(cfg, out)
+
     return RenderSummary(
         out=out,
-        index=index,
-        succeeded=[r.name for r in selected if outcomes[r.name] is None],
-        failures=[failure for r in selected if (failure := outcomes[r.name]) is not None],
+        index=out / "index.html",
+        succeeded=[r.name for r in todo if outcomes[r.name] is None],
+        failures=[failure for r in todo if (failure := outcomes[r.name]) is not None],
+        skipped=skipped,
+        seconds=time.perf_counter() - started,
     )
 
 
-# --- worker side ---------------------------------------------------------------------------
+def _entry(report: Report) -> dict[str, Any]:
+    return {
+        "notebook": report.notebook,
+        "title": report.title,
+        "parameters": report.parameters,
+        "data_scope": report.data_scope,
+    }
 
-# fork (Linux): workers inherit the parent's imports, and unlike spawn it does not re-run the
-# caller's __main__, so scripts calling render_reports need no ``if __name__ == "__main__"`` guard.
-_MP_CONTEXT = get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+def _scope(report: Report) -> str | None:
+    return report.partner if report.data_scope == "partner" else None
+
+
+def _unchanged(report: Report, out: Path, inputs: dict[str, str]) -> bool:
+    from tradeviz import manifest
+
+    if not (out / report.html_name).is_file() or (out / report.failed_name).exists():
+        return False
+    return not manifest.changed(inputs, manifest.recorded_inputs(out / report.ipynb_name))
+
+
+# --- worker side (runs in tradeviz.engine's worker processes) ------------------------------
 
 _exporter = None
 
@@ -429,8 +614,14 @@ def kernel_manager_class():
     return InterpreterKernelManager
 
 
-def _render_one(report: Report, out: Path) -> Failure | None:
-    """Execute one report and write its outputs; return the failure, if any."""
+def _render_one(
+    report: Report, out: Path, inputs: dict[str, str] | None = None, manager: type | None = None
+) -> Failure | None:
+    """Execute one report and write its outputs; return the failure, if any.
+
+    ``inputs`` (see :mod:`tradeviz.manifest`) is recorded in the executed notebook's metadata; ``manager``
+    is the kernel manager class (default: :func:`kernel_manager_class`, a kernel started per report).
+    """
     import nbformat
     import papermill
 
@@ -443,7 +634,7 @@ def _render_one(report: Report, out: Path) -> Failure | None:
                     executed,
                     parameters=report.parameters,
                     kernel_name=KERNEL_NAME,
-                    kernel_manager_class=kernel_manager_class(),
+                    kernel_manager_class=manager or kernel_manager_class(),
                     progress_bar=False,
                     request_save_on_cell_execute=False,
                     execution_timeout=CELL_TIMEOUT,
@@ -456,6 +647,8 @@ def _render_one(report: Report, out: Path) -> Failure | None:
                 error = f"{exc.ename}: {' '.join(str(exc.evalue).split())} (cell [{exc.exec_count}])"
                 return Failure(report.name, error, failed)
         _normalise(nb, report)  # before the export too: the HTML carries the cell ids
+        if inputs is not None:
+            nb.metadata["tradeviz"] = {"inputs": inputs}
         assets = report_assets.chart_assets(nb, report.name)  # also marks the chart outputs for the template
         notebook, page = _notebook_bytes(nb), _html_bytes(nb, report)
         for name, content in assets.items():

@@ -1,0 +1,375 @@
+"""The render engine: sweeps, skipping unchanged reports, isolation of kernels forked from the template, and
+what happens when the render is killed (tradeviz.engine, tradeviz.manifest; tiny fixture notebooks)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from tradeviz import cli, engine, render
+from tradeviz.countries import UnknownCountryError
+from tradeviz.render import RenderConfigError, UnknownReportError, render_reports
+
+FIXTURES = Path(__file__).parent / "fixtures" / "render"
+CONFIG = FIXTURES / "reports.yaml"
+SRC = Path(render.__file__).resolve().parents[1]
+
+
+def run(**kwargs):
+    return render_reports(**{"jobs": 2, "progress": False, **kwargs})
+
+
+def files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def write_config(path: Path, reports: list[dict], title: str = "Test") -> Path:
+    path.write_text(yaml.safe_dump({"title": title, "notebook_dir": ".", "reports": reports}, sort_keys=False))
+    return path
+
+
+@pytest.fixture
+def no_execution(monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("rendering started before the arguments were validated")
+
+    monkeypatch.setattr(engine.Engine, "start", forbidden)
+
+
+# --- sweeps ------------------------------------------------------------------------------------
+
+
+def test_sweep_renders_the_cross_product_and_the_index_lists_it(capsys, tmp_path):
+    code = cli.main(
+        ["render", "--config", str(CONFIG), "--only", "country_profile", "-p", "partner", "KAZ,kg"]
+        + ["-p", "start_year", "1992,2000", "-p", "end_year", "2020", "--out", str(tmp_path), "--json"]
+    )
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0, summary
+    names = [f"country_profile-{p}-{y}-2020" for p in ("KAZ", "KGZ") for y in (1992, 2000)]
+    assert summary["rendered"] == names and summary["counts"] == {"rendered": 4, "skipped": 0, "failed": 0}
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    for name in names:
+        assert f'href="{name}.html"' in page
+    assert "Country profile: Kyrgyzstan, 2000–2020" in page  # the config's title template
+    nb = json.loads((tmp_path / f"{names[3]}.ipynb").read_text(encoding="utf-8"))
+    assert nb["metadata"]["papermill"]["parameters"] == {"partner": "KGZ", "start_year": 2000, "end_year": 2020}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["-p", "partner", "KAZ,Atlantis"], "Unknown country 'Atlantis'. Valid choices: KAZ (Kazakhstan)"),
+        (["-p", "partnr", "KAZ"], "country_profile has no parameter 'partnr'; its parameters: partner, start_year"),
+        (["-p", "partner", "KAZ,,KGZ"], "empty value"),
+        (["-p", "partner", "KAZ", "-p", "partner", "KGZ"], "-p partner given twice"),
+    ],
+)
+def test_bad_sweep_fails_before_anything_runs(capsys, no_execution, tmp_path, argv, message):
+    out = tmp_path / "out"
+    code = cli.main(["render", "--config", str(CONFIG), "--only", "country_profile", *argv, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_sweep_needs_one_notebook(no_execution, tmp_path):
+    with pytest.raises(UnknownReportError, match="-p needs --only NOTEBOOK"):
+        run(config=CONFIG, out=tmp_path, sweep={"partner": ["KAZ"]})
+    with pytest.raises(UnknownReportError, match="no notebook"):
+        run(config=CONFIG, out=tmp_path, only="nope", sweep={"partner": ["KAZ"]})
+    with pytest.raises(RenderConfigError, match="Unknown country 'Mongolia'. Valid choices"):  # as in a config
+        run(config=CONFIG, out=tmp_path, only="country_profile", sweep={"partner": ["Mongolia"]})
+    with pytest.raises(UnknownCountryError):  # --partner on a sweep: as --partner on a config
+        run(config=CONFIG, out=tmp_path, only="country_profile", sweep={"partner": ["KAZ"]}, partner="Mongolia")
+    with pytest.raises(RenderConfigError, match="has no parameter"):
+        run(config=CONFIG, out=tmp_path, only="overview", sweep={"partner": ["KAZ"]})
+
+
+def test_parse_values_types():
+    assert render.parse_values("KAZ, 2000,1.5") == ["KAZ", 2000, 1.5]
+
+
+# --- only what changed -------------------------------------------------------------------------
+
+
+def test_changes_re_render_exactly_the_affected_reports(data_copy, tmp_path):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(FIXTURES, notebooks)
+    config = write_config(
+        notebooks / "reports.yaml",
+        [
+            {"notebook": "overview"},
+            {
+                "notebook": "country_profile",
+                "data_scope": "partner",
+                "parameters": [{"partner": p, "start_year": 1992, "end_year": 2020} for p in ("KAZ", "KGZ")],
+            },
+        ],
+    )
+    out = tmp_path / "reports"
+    first = run(config=config, out=out)
+    assert first.ok and len(first.succeeded) == 3 and first.skipped == []
+    before = files(out)
+
+    again = run(config=config, out=out)
+    assert (again.succeeded, again.skipped) == (
+        [],
+        ["overview", *(f"country_profile-{p}-1992-2020" for p in ("KAZ", "KGZ"))],
+    )
+    assert files(out) == before
+
+    trade = data_copy / "curated" / "trade.csv"  # one KAZ row changes
+    lines = trade.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if ",CHN,KAZ,exports," in line)
+    fields = lines[row].split(",")
+    fields[5] = str(float(fields[5]) + 1)
+    lines[row] = ",".join(fields)
+    trade.write_text("".join(lines), encoding="utf-8")
+    summary = run(config=config, out=out)
+    assert summary.succeeded == ["overview", "country_profile-KAZ-1992-2020"]
+    assert summary.skipped == ["country_profile-KGZ-1992-2020"]
+
+    nb = nbformat.read(notebooks / "country_profile.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("One more line."))
+    nbformat.write(nb, notebooks / "country_profile.ipynb")
+    summary = run(config=config, out=out)
+    assert summary.succeeded == ["country_profile-KAZ-1992-2020", "country_profile-KGZ-1992-2020"]
+    assert summary.skipped == ["overview"]
+
+    kept = files(out)
+    forced = run(config=config, out=out, force=True)
+    assert forced.skipped == [] and len(forced.succeeded) == 3
+    assert files(out) == kept  # skipped outputs are byte-identical to a forced re-render
+    recorded = json.loads((out / "overview.ipynb").read_text(encoding="utf-8"))["metadata"]["tradeviz"]["inputs"]
+    assert sorted(recorded) == ["config_entry", "data", "environment", "notebook", "parameters", "tradeviz"]
+
+
+def test_failed_or_missing_outputs_are_never_skipped(tmp_path):
+    config = write_config(tmp_path / "reports.yaml", [{"notebook": "overview"}])
+    shutil.copy(FIXTURES / "overview.ipynb", tmp_path / "overview.ipynb")
+    out = tmp_path / "out"
+    assert run(config=config, out=out).succeeded == ["overview"]
+    (out / "overview.html").unlink()
+    assert run(config=config, out=out).succeeded == ["overview"]
+    (out / "overview.failed.ipynb").write_text("{}")
+    assert run(config=config, out=out).succeeded == ["overview"]
+    assert run(config=config, out=out).skipped == ["overview"]
+
+
+def test_quiet_prints_one_line(capsys, tmp_path):
+    code = cli.main(["render", "--config", str(CONFIG), "--only", "overview", "--out", str(tmp_path), "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 0 and captured.err == ""
+    [line] = captured.out.splitlines()
+    assert line.startswith("1 report(s) rendered, 0 unchanged (skipped), 0 failed in ")
+
+
+# --- isolation ---------------------------------------------------------------------------------
+
+LEAKY = """\
+import os, sys
+import matplotlib as mpl
+import tradeviz.countries
+first_in_kernel = {"pandas": "pandas" in sys.modules, "tradeviz.charts": "tradeviz.charts" in sys.modules}
+LEAKED_GLOBAL = "from the leaky report"
+mpl.rcParams["lines.linewidth"] = 9.5
+tradeviz.countries.name = lambda code: "PATCHED"
+os.environ["TRADEVIZ_LEAK"] = "1"
+print(json.dumps({"pid": os.getpid(), "ppid": os.getppid(), "warm": first_in_kernel}))
+"""
+
+PROBE = """\
+import os, sys
+import matplotlib as mpl
+import tradeviz.countries
+print(json.dumps({
+    "pid": os.getpid(),
+    "ppid": os.getppid(),
+    "global": "LEAKED_GLOBAL" in globals(),
+    "linewidth": mpl.rcParams["lines.linewidth"],
+    "name": tradeviz.countries.name("KAZ"),
+    "env": os.environ.get("TRADEVIZ_LEAK"),
+}))
+"""
+
+
+def notebook(path: Path, code: str) -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import json\n" + code)])
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    nbformat.write(nb, path)
+
+
+def printed(out: Path, name: str) -> dict:
+    nb = json.loads((out / f"{name}.ipynb").read_text(encoding="utf-8"))
+    return json.loads("".join(nb["cells"][0]["outputs"][0]["text"]))
+
+
+def test_a_report_cannot_affect_the_next_one(tmp_path):
+    notebook(tmp_path / "leaky.ipynb", LEAKY)
+    notebook(tmp_path / "probe.ipynb", PROBE)
+    config = write_config(tmp_path / "reports.yaml", [{"notebook": "leaky"}, {"notebook": "probe"}])
+    summary = run(config=config, out=tmp_path / "out", jobs=1)  # one worker: the probe runs right after
+    assert summary.ok, summary.describe()
+    leaky, probe = printed(summary.out, "leaky"), printed(summary.out, "probe")
+    assert leaky["warm"] == {"pandas": True, "tradeviz.charts": True}  # forked from the warm template
+    assert leaky["ppid"] == probe["ppid"] and leaky["pid"] != probe["pid"]  # siblings: both children of it
+    assert probe == {
+        "pid": probe["pid"],
+        "ppid": probe["ppid"],
+        "global": False,
+        "linewidth": 1.5,
+        "name": "Kazakhstan",
+        "env": None,
+    }
+
+
+# --- processes: fork safety, signals, SIGKILL ------------------------------------------------
+
+RENDER_SCRIPT = """\
+import sys, threading, time
+from pathlib import Path
+from tradeviz.engine import Interrupted
+from tradeviz.render import render_reports
+# a thread in the render process (as tqdm's monitor or pytest-xdist would start): nothing forks from here
+threading.Thread(target=time.sleep, args=(600,), daemon=True).start()
+try:
+    summary = render_reports(config=Path(sys.argv[1]), out=Path(sys.argv[2]), jobs=2, progress=False, force=True)
+except Interrupted as exc:
+    sys.exit(128 + exc.signum)
+print(summary.headline())
+sys.exit(0 if summary.ok else 1)
+"""
+
+
+@pytest.fixture
+def config6(tmp_path):
+    """Six fixture reports: the overview and five country profiles."""
+    parameters = [
+        {"partner": p, "start_year": y, "end_year": 2020} for p in ("KAZ", "KGZ", "TJK") for y in (1992, 2000)
+    ]
+    reports = [{"notebook": "overview"}, {"notebook": "country_profile", "parameters": parameters[:5]}]
+    path = tmp_path / "reports.yaml"
+    path.write_text(yaml.safe_dump({"title": "Six", "notebook_dir": str(FIXTURES), "reports": reports}))
+    return path
+
+
+def survivors(marker: str) -> list[int]:
+    """Processes (other than this one) whose environment carries ``marker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker.encode() in (entry / "environ").read_bytes():
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state != "Z":
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.fixture
+def tmp(tmp_path):
+    """A short TMPDIR for the render (Unix socket paths are limited to about 100 bytes)."""
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="tvz-", dir="/tmp" if os.path.isdir("/tmp") else None))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def start_render(config: Path, out: Path, tmp: Path, marker: str, extra_env: dict | None = None) -> subprocess.Popen:
+    env = {**os.environ, "TRADEVIZ_TEST_MARKER": marker, "TMPDIR": str(tmp), **(extra_env or {})}
+    return subprocess.Popen(
+        [sys.executable, "-c", RENDER_SCRIPT, str(config), str(out)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_gone(marker: str, seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (left := survivors(marker)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+needs_linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal and /proc: Linux")
+
+
+@needs_linux
+def test_no_fork_from_a_threaded_process(config6, tmp_path, tmp):
+    """Python >= 3.12 warns (DeprecationWarning) when a multi-threaded process forks; as an error, in every
+    process of the render, it would fail the render.  The template also refuses to fork if it has threads."""
+    marker = uuid.uuid4().hex
+    proc = start_render(
+        config6, tmp_path / "out", tmp, marker, {"PYTHONWARNINGS": "error:This process:DeprecationWarning"}
+    )
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    assert "multi-threaded" not in stderr and "6 report(s) rendered" in stdout
+    assert wait_gone(marker, 5) == []
+
+
+@needs_linux
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.3, 1.5, 3.0, 5.0])
+def test_sigkill_at_any_moment_leaves_nothing_running(config6, tmp_path, tmp, delay):
+    out = tmp_path / "out"
+    first = start_render(config6, out, tmp, uuid.uuid4().hex)
+    assert first.wait(timeout=300) == 0, first.stderr.read() if first.stderr else ""
+    good = {k: v for k, v in files(out).items() if k != "index.html"}
+
+    marker = uuid.uuid4().hex
+    proc = start_render(config6, out, tmp, marker)
+    time.sleep(delay)
+    proc.kill()
+    proc.wait()
+    assert wait_gone(marker, 5) == [], "processes of the killed render still running after 5 s"
+    now = files(out)
+    for name, content in good.items():  # every previous good report intact (a forced re-render is identical)
+        assert now[name] == content, name
+
+
+@needs_linux
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_sigint_and_sigterm_stop_cleanly(config6, tmp_path, tmp, signum):
+    out = tmp_path / "out"
+    marker = uuid.uuid4().hex
+    proc = start_render(config6, out, tmp, marker)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*.html")) and time.monotonic() < deadline:  # stop it once a report is written
+        time.sleep(0.05)
+    proc.send_signal(signum)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signum and "Traceback" not in stderr, stderr
+    assert wait_gone(marker, 5) == []
+    written = sorted(p.name for p in out.iterdir())
+    assert "overview.html" in written or any(n.startswith("country_profile") for n in written)
+    assert [n for n in written if n.endswith(".tmp") or n.startswith(".")] == []  # no temporary files
+    assert list(tmp.iterdir()) == []  # the run's scratch folder (kernel sockets, connection files) is gone
+
+
+def test_interrupted_cli_exit_code(monkeypatch, capsys, tmp_path):
+    def interrupted(*args, **kwargs):
+        raise engine.Interrupted(signal.SIGTERM)
+
+    monkeypatch.setattr(render, "render_reports", interrupted)
+    assert cli.main(["render", "--config", str(CONFIG), "--out", str(tmp_path)]) == 128 + signal.SIGTERM
+    assert "interrupted by SIGTERM" in capsys.readouterr().err
