@@ -31,7 +31,8 @@ def run(**kwargs):
 
 
 def files(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    """Every file written, by path relative to ``directory`` (the front page's downloads are in data/)."""
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def write_config(path: Path, reports: list[dict], title: str = "Test") -> Path:
