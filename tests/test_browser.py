@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tradeviz import paths
+from tradeviz.pdf import CHROMIUM_ARGS
 from tradeviz.render import load_config, render_reports
 
 CONFIG = paths.RENDER_CONFIG
@@ -27,16 +28,6 @@ HEADLINES: dict[str, tuple[str, ...]] = {
 """Report name -> texts its page must show: the headline figures (US$50.1 billion in 2021, ×108.9), a 2025
 figure in a country profile, the targets report's findings, and the partners report's first years."""
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BROKEN_IMAGES = "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 60))"
 
 

@@ -181,23 +181,8 @@ def joined_series(trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataF
             "source_id": dots["source_ids"],
         }
     )
-    pub = series.loc[
-        series["partner"].eq(code)
-        & series["side"].eq("china")
-        & series["measure"].eq("total_trade")
-        & series["year"].gt(last)
-    ]
-    tail = pd.DataFrame(
-        {
-            "year": pub["year"],
-            "partner": code,
-            "value_usd_millions": pub["value_usd_millions"],
-            "basis": BASIS_PUBLISHED,
-            "qualifier": pub["qualifier"],
-            "figure_id": pub["figure_id"],
-            "source_id": pub["source_id"],
-        }
-    )
+    tail = published_china_totals(series, code)
+    tail = tail.loc[tail["year"].gt(last)]
     return pd.concat([head, tail], ignore_index=True).sort_values("year").reset_index(drop=True)
 
 
