@@ -131,7 +131,10 @@ def _template_main(socket_path: str, parent_pid: int) -> None:
     while True:
         conn, _ = server.accept()
         with conn:
-            request = json.loads(_recv_all(conn))
+            try:
+                request = json.loads(_recv_all(conn))
+            except (OSError, ValueError):  # the worker was stopped before it finished asking: nothing to start
+                continue
             if thread_count() != 1:  # never fork a threaded process (it cannot happen here: checked each time)
                 raise EngineError(f"the template process runs {thread_count()} threads; it will not fork")
             pid = os.fork()
