@@ -53,6 +53,15 @@ def _seam(ax, last_dots_year: int) -> None:
     )
 
 
+def _published_sides(ax, frame: pd.DataFrame, name: str, color: str, value_col: str) -> None:
+    """Both sides' published figures as markers: China's customs in ``color``, the partner's own in grey."""
+    for side in ("china", "partner"):
+        rows = frame.loc[frame["side"].eq(side)].sort_values("year")
+        if len(rows):
+            label = PUBLISHED_LABELS[side].format(name=name)
+            _published_points(ax, rows, side, color if side == "china" else "#666666", label, value_col)
+
+
 def _published_points(ax, rows: pd.DataFrame, side: str, color: str, label: str, value_col: str) -> None:
     marker, fill = PUBLISHED_MARKERS[side]
     ax.plot(
@@ -112,17 +121,7 @@ def sides_series(
                 zorder=2,
                 label=DOTS_LABELS[side].format(name=name),
             )
-    for side in ("china", "partner"):
-        rows = published.loc[published["side"].eq(side)].sort_values("year")
-        if len(rows):
-            _published_points(
-                ax,
-                rows,
-                side,
-                color if side == "china" else "#666666",
-                PUBLISHED_LABELS[side].format(name=name),
-                value_col,
-            )
+    _published_sides(ax, published, name, color, value_col)
     _seam(ax, last_dots_year)
     _usd_year_axes(ax, values, use_log, ylabel)
     handles, labels = ax.get_legend_handles_labels()
@@ -157,17 +156,7 @@ def target_progress(
     name = "the five" if scope == countries.GROUP else country_label(scope)
     color = country_color(scope)
     fig, (ax,) = _new_figure(caption)
-    for side in ("china", "partner"):
-        rows = actuals.loc[actuals["side"].eq(side)].sort_values("year")
-        if len(rows):
-            _published_points(
-                ax,
-                rows,
-                side,
-                color if side == "china" else "#666666",
-                PUBLISHED_LABELS[side].format(name=name),
-                value_col,
-            )
+    _published_sides(ax, actuals, name, color, value_col)
     years = [
         int(y)
         for y in list(actuals["year"])
