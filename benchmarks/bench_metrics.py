@@ -20,7 +20,10 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from tradeviz import metrics as m
+from tradeviz.measures import common
+from tradeviz.measures import growth
+from tradeviz.measures import mirror
+from tradeviz.measures import panels
 
 YEARS = np.arange(1992, 2021)
 START, END = 1995, 2020
@@ -60,16 +63,16 @@ def countries_for(rows: int) -> int:
 
 
 def ours_growth(panel):
-    return m.growth_between(m.bilateral_totals(panel), START, END, by=["reporter", "partner"])
+    return growth.growth_between(panels.bilateral_totals(panel), START, END, by=["reporter", "partner"])
 
 
 def ours_shares(panel):
     by = ("year", "reporter")
-    return m.hhi(m.shares(m.bilateral_totals(panel), by=by), by=by)
+    return panels.hhi(panels.shares(panels.bilateral_totals(panel), by=by), by=by)
 
 
 def ours_mirror(panel):
-    return m.mirror_table(panel)
+    return mirror.mirror_table(panel)
 
 
 # --------------------------------------------------------------------------- baseline
@@ -101,7 +104,7 @@ def base_mirror(panel):
     out = exports.merge(imports, on=["year", "exporter", "importer"], how="outer")
     out["gap"] = out["cif"] - out["fob"]
     out["ratio"] = out["cif"] / out["fob"].where(out["fob"] > 0)
-    out["in_band"] = out["ratio"].between(*m.CIF_FOB_BAND)
+    out["in_band"] = out["ratio"].between(*mirror.CIF_FOB_BAND)
     return out
 
 
@@ -171,7 +174,7 @@ def main() -> None:
     args = parser.parse_args()
     small, large = (10_000, 100_000) if args.quick else (100_000, 1_000_000)
     repeats = args.repeats or (5 if args.quick else 7)
-    warnings.simplefilter("ignore", m.MetricWarning)  # the ~1 % missing cells are intended
+    warnings.simplefilter("ignore", common.MetricWarning)  # the ~1 % missing cells are intended
 
     panels = {size: synthetic_panel(countries_for(size)) for size in (small, large)}
     check_agreement(panels[small])

@@ -36,7 +36,8 @@ from pathlib import Path
 import nbformat
 
 from tradeviz import paths
-from tradeviz.render import Report, default_jobs, load_config
+from tradeviz.reports.config import Report, load_config
+from tradeviz.reports.render import default_jobs
 
 FIXTURE_CONFIG = paths.PROJ_ROOT / "tests" / "fixtures" / "render" / "reports-bench.yaml"
 BIN = Path(sys.executable).parent
@@ -78,7 +79,7 @@ OURS_SCRIPT = """\
 import sys
 from pathlib import Path
 
-from tradeviz.render import render_reports
+from tradeviz.reports.render import render_reports
 
 if __name__ == "__main__":
     config, out, jobs, force = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "force"
@@ -205,17 +206,19 @@ def breakdown(config_path: Path, jobs: int) -> None:
 
     import papermill
 
-    from tradeviz import engine, render
+    from tradeviz.reports import engine
+    from tradeviz.reports import execute
+    from tradeviz.reports import kernels
 
     reports = list(load_config(config_path).reports)
-    render._init_worker()
+    execute._init_worker()
     eng = engine.Engine(0)
     eng.start()
     os.environ[engine._ENV_SOCKET] = eng.socket_path
     os.environ[engine._ENV_TEMPLATE_PID] = str(eng.template.pid if eng.template else 0)
     modes = {
-        "kernel per report": render.kernel_manager_class(),
-        "forked from template": engine.template_kernel_manager_class(),
+        "kernel per report": execute.kernel_manager_class(),
+        "forked from template": kernels.template_kernel_manager_class(),
     }
 
     def one(report, manager) -> tuple[float, float, float, float]:
@@ -237,8 +240,8 @@ def breakdown(config_path: Path, jobs: int) -> None:
         durations = [c.metadata.papermill.get("duration") or 0.0 for c in code]
         first_import = next((i for i, c in enumerate(code) if "import " in c.source), 0)
         start = time.perf_counter()
-        render._normalise(nb, report)
-        render._html_bytes(nb, report)
+        execute._normalise(nb, report)
+        execute._html_bytes(nb, report)
         export = time.perf_counter() - start
         return executed - sum(durations), durations[first_import], sum(durations) - durations[first_import], export
 

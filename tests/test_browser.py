@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from tradeviz import paths
-from tradeviz.pdf import CHROMIUM_ARGS
-from tradeviz.render import load_config, render_reports
+from tradeviz.reports.config import load_config
+from tradeviz.reports.pdf import CHROMIUM_ARGS
+from tradeviz.reports.render import render_reports
 
 CONFIG = paths.RENDER_CONFIG
 HEADLINES: dict[str, tuple[str, ...]] = {
@@ -95,7 +96,7 @@ def _figure_problems(page, folder: Path, name: str) -> list[str]:
     import pandas as pd
     from PIL import Image
 
-    from tradeviz.chart_export import CHART_MIME
+    from tradeviz.charts.export import CHART_MIME
 
     records = [
         o["data"][CHART_MIME]
@@ -190,7 +191,7 @@ def test_pdf_of_the_overview_is_searchable_titled_and_byte_stable(site, chromium
 
     from pypdf import PdfReader
 
-    from tradeviz import pdf
+    from tradeviz.reports import pdf
 
     title = next(r.title for r in load_config(CONFIG).reports if r.name == "overview")
     for name in ("overview.html", *(p.name for p in site.parent.glob("overview.figure-*"))):

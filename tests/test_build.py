@@ -7,23 +7,25 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tradeviz import build, cli, data, paths, provenance, validate
+from tradeviz import cli, data, paths
+from tradeviz.build import pipeline, validate
+from tradeviz.sources import provenance
 
 
 @pytest.fixture(scope="module")
 def tables():
-    return build.build_all()
+    return pipeline.build_all()
 
 
 def test_committed_tables_and_dictionary_equal_a_fresh_build(tables):
     assert validate.stale_tables() == []
-    for path, text in build.outputs(tables).items():
+    for path, text in pipeline.outputs(tables).items():
         assert path.read_text(encoding="utf-8") == text, f"{path} is stale"
 
 
 def test_build_is_deterministic(tables):
-    again = build.build_all()
-    assert {n: build.to_csv_text(f) for n, f in again.items()} == {n: build.to_csv_text(f) for n, f in tables.items()}
+    again = pipeline.build_all()
+    assert {n: pipeline.to_csv_text(f) for n, f in again.items()} == {n: pipeline.to_csv_text(f) for n, f in tables.items()}
 
 
 def test_the_data_package_is_valid_according_to_frictionless():
@@ -176,7 +178,7 @@ def test_an_interrupted_write_keeps_the_old_file_and_leaves_no_temporary(data_co
 
     monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(OSError, match="disk full"):
-        build.write_all(build.build_all())
+        pipeline.write_all(pipeline.build_all())
     assert target.read_bytes() == original
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
 

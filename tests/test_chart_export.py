@@ -7,7 +7,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from tradeviz import chart_export, charts, report_assets
+from tradeviz import charts
+from tradeviz.charts import export as chart_export
+from tradeviz.reports import assets
 
 CAPTION = charts.Caption(source=charts.SOURCE_DOTS, unit=charts.UNIT_CURRENT, side=charts.SIDE_CHINA)
 
@@ -71,8 +73,8 @@ def test_report_assets_number_the_charts_and_mark_their_outputs(tmp_path, series
         ]
     )
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(), cell])
-    files = report_assets.chart_assets(nb, "overview")
+    files = assets.chart_assets(nb, "overview")
     assert sorted(files) == ["overview.figure-1.csv", "overview.figure-1.png"]
     assert cell.outputs[0].metadata["tradeviz"] == {"csv": "overview.figure-1.csv", "png": "overview.figure-1.png"}
     (tmp_path / "overview.figure-2.csv").write_text("old")
-    assert report_assets.stale_assets(tmp_path, "overview", files) == [tmp_path / "overview.figure-2.csv"]
+    assert assets.stale_assets(tmp_path, "overview", files) == [tmp_path / "overview.figure-2.csv"]

@@ -19,6 +19,9 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import PathPatch, Rectangle  # noqa: E402
 
 from tradeviz import charts, paths  # noqa: E402
+from tradeviz.charts import map as chart_map  # noqa: E402
+from tradeviz.charts import style  # noqa: E402
+from tradeviz.text import numbers  # noqa: E402
 
 FIVE = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
 CAP = charts.Caption(source="Synthetic Test Source", unit="current US$ (test unit)", side=charts.SIDE_CHINA)
@@ -182,7 +185,7 @@ def test_footnote_on_figure_names_source_unit_side(name):
     assert "China's reports" in note
     # the footnote lies below every axes (nothing drawn over it)
     fig.canvas.draw()
-    text = next(t for t in fig.texts if t.get_gid() == charts.FOOTNOTE_GID)
+    text = next(t for t in fig.texts if t.get_gid() == style.FOOTNOTE_GID)
     top_of_note = text.get_window_extent().y1
     for ax in fig.axes:
         assert ax.get_tightbbox().y0 >= top_of_note - 1, (name, ax)
@@ -235,16 +238,16 @@ def test_save_figure_png_and_svg_deterministic(tmp_path):
     (0, "$0"), (-1200, "\u2212$1.2 bn"), (float("nan"), ""),
 ])
 def test_format_usd(value, expected):
-    assert charts.format_usd(value) == expected
+    assert numbers.format_usd(value) == expected
 
 
 def test_format_usd_rounding_options():
-    assert charts.format_usd(38630, 1) == "$38.6 bn"
-    assert charts.format_usd(460, sig=3) == "$460 m"
-    assert charts.format_usd(21385, sig=3) == "$21.4 bn"
-    assert charts.format_usd(1062.7, sig=3) == "$1.06 bn"
-    assert charts.format_multiple(108.9) == "\u00d7109"
-    assert charts.format_multiple(3.42) == "\u00d73.4"
+    assert numbers.format_usd(38630, 1) == "$38.6 bn"
+    assert numbers.format_usd(460, sig=3) == "$460 m"
+    assert numbers.format_usd(21385, sig=3) == "$21.4 bn"
+    assert numbers.format_usd(1062.7, sig=3) == "$1.06 bn"
+    assert numbers.format_multiple(108.9) == "\u00d7109"
+    assert numbers.format_multiple(3.42) == "\u00d73.4"
     assert charts.usd_formatter()(5000, 0) == "$5 bn"
 
 
@@ -509,8 +512,8 @@ def test_map_feature_path_orients_rings(hole_reversed):
     path = feature.path()
     rings = path.to_polygons(closed_only=True)
     assert len(rings) == 2
-    assert charts._signed_area(rings[0][:-1]) > 0   # exterior counter-clockwise
-    assert charts._signed_area(rings[1][:-1]) < 0   # hole clockwise
+    assert chart_map._signed_area(rings[0][:-1]) > 0   # exterior counter-clockwise
+    assert chart_map._signed_area(rings[1][:-1]) < 0   # hole clockwise
     assert fill_at(path, (57, 47)) is False
     assert fill_at(path, (51, 43)) is True
 

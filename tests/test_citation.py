@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from tradeviz import citation, data
+from tradeviz import data
+from tradeviz.data import citation
 
 
 def test_the_data_version_is_a_content_hash(data_copy):

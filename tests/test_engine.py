@@ -17,13 +17,16 @@ import nbformat
 import pytest
 import yaml
 
-from tradeviz import cli, engine, render
+from tradeviz import cli
 from tradeviz.countries import UnknownCountryError
-from tradeviz.render import RenderConfigError, UnknownReportError, render_reports
+from tradeviz.reports import config, engine
+from tradeviz.reports import render as render_module
+from tradeviz.reports.config import RenderConfigError, UnknownReportError
+from tradeviz.reports.render import render_reports
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 CONFIG = FIXTURES / "reports.yaml"
-SRC = Path(render.__file__).resolve().parents[1]
+SRC = Path(render_module.__file__).resolve().parents[2]
 
 
 def run(**kwargs):
@@ -99,7 +102,7 @@ def test_sweep_needs_one_notebook(no_execution, tmp_path):
 
 
 def test_parse_values_types():
-    assert render.parse_values("KAZ, 2000,1.5") == ["KAZ", 2000, 1.5]
+    assert config.parse_values("KAZ, 2000,1.5") == ["KAZ", 2000, 1.5]
 
 
 # --- only what changed -------------------------------------------------------------------------
@@ -241,8 +244,9 @@ def test_a_report_cannot_affect_the_next_one(tmp_path):
 RENDER_SCRIPT = """\
 import sys, threading, time
 from pathlib import Path
-from tradeviz.engine import Interrupted
-from tradeviz.render import render_reports
+from tradeviz.reports.engine import Interrupted
+from tradeviz.reports import render as render_module
+from tradeviz.reports.render import render_reports
 # a thread in the render process (as tqdm's monitor or pytest-xdist would start): nothing forks from here
 threading.Thread(target=time.sleep, args=(600,), daemon=True).start()
 try:
@@ -371,6 +375,6 @@ def test_interrupted_cli_exit_code(monkeypatch, capsys, tmp_path):
     def interrupted(*args, **kwargs):
         raise engine.Interrupted(signal.SIGTERM)
 
-    monkeypatch.setattr(render, "render_reports", interrupted)
+    monkeypatch.setattr(render_module, "render_reports", interrupted)
     assert cli.main(["render", "--config", str(CONFIG), "--out", str(tmp_path)]) == 128 + signal.SIGTERM
     assert "interrupted by SIGTERM" in capsys.readouterr().err

@@ -100,7 +100,7 @@ def test_the_unchanged_notebook_passes_in_the_same_harness(tmp_path):
 
 
 def test_refreshing_reproduces_the_stored_notebooks_byte_for_byte(tmp_path):
-    from tradeviz import refresh
+    from tradeviz.reports import refresh
 
     for path in NOTEBOOKS:
         shutil.copy(path, tmp_path)
@@ -118,7 +118,7 @@ def test_refreshing_reproduces_the_stored_notebooks_byte_for_byte(tmp_path):
 def test_bad_parameters_stop_the_profile_with_a_clear_message(tmp_path, parameters, message):
     import papermill
 
-    from tradeviz.render import kernel_manager_class
+    from tradeviz.reports.execute import kernel_manager_class
 
     with pytest.raises(papermill.PapermillExecutionError, match=message) as failure:
         papermill.execute_notebook(paths.NOTEBOOKS_DIR / "country_profile.ipynb", tmp_path / "out.ipynb",

@@ -9,7 +9,10 @@ import pandas as pd
 import pycountry
 import pytest
 
-from tradeviz import build, countries, data, partners, paths
+from tradeviz import countries, data, errors, paths
+from tradeviz.build import pipeline
+from tradeviz.measures import partners
+from tradeviz.sources import dots
 
 DOTS = paths.raw_dir() / "imf-dots" / "2022-02-02"
 WORKBOOKS = {"CHN": "DOTS_40.xlsx", "KAZ": "DOTS_103.xlsx", "KGZ": "DOTS_109.xlsx", "TJK": "DOTS_192.xlsx",
@@ -62,8 +65,8 @@ def partner_trade():
 
 
 def test_the_trade_table_is_unchanged_byte_for_byte():
-    tables = build.build_all()
-    text = build.to_csv_text(tables["trade"])
+    tables = pipeline.build_all()
+    text = pipeline.to_csv_text(tables["trade"])
     assert len(tables["trade"]) == 926
     assert hashlib.sha256(text.encode()).hexdigest() == TRADE_CSV_SHA256
     assert (paths.curated_dir() / "trade.csv").read_text(encoding="utf-8") == text
@@ -189,8 +192,8 @@ def test_unmapped_partner_labels_stop_the_build_and_are_all_listed(data_copy):
     names = json.loads(path.read_text(encoding="utf-8"))
     del names["country"]["Australia"], names["aggregate"]["Advanced Economies"]
     path.write_text(json.dumps(names), encoding="utf-8")
-    with pytest.raises(build.BuildError) as error:
-        build.build_partner_trade(data_copy / "raw")
+    with pytest.raises(errors.BuildError) as error:
+        dots.build_partner_trade(data_copy / "raw")
     message = str(error.value)
     assert "no code for 2 DOTS partner label(s)" in message
     assert "'Advanced Economies' (in 2022-02-02/DOTS_103.xlsx, " in message
@@ -205,8 +208,8 @@ def test_a_repeated_label_with_different_values_is_refused(data_copy):
     assert len(rows) == 2
     sheet.cell(rows[1], sheet.max_column).value = 123.0
     book.save(path)
-    with pytest.raises(build.BuildError, match=r"partner 'Australia' is in rows \d+ and \d+ with different values"):
-        build.read_dots_partners(path, "x", data_copy / "raw" / "imf-dots" / "country_names.json",
+    with pytest.raises(errors.BuildError, match=r"partner 'Australia' is in rows \d+ and \d+ with different values"):
+        dots.read_dots_partners(path, "x", data_copy / "raw" / "imf-dots" / "country_names.json",
                                  data_copy / "raw" / "imf-dots" / "partner_names.json")
 
 
@@ -245,21 +248,21 @@ def test_steady_share_runs_find_only_uzbekistans_russia_figures_of_2000_to_2015(
 
 
 def test_partner_charts_carry_their_caption(partner_trade):
-    from tradeviz import charts, charts_partners
+    from tradeviz import charts
 
-    caption = charts.Caption(source=charts.SOURCE_DOTS, unit="share", side=charts_partners.SIDE_OWN)
-    fig = charts_partners.china_russia_shares(partners.china_and_russia(partner_trade), caption)
+    caption = charts.Caption(source=charts.SOURCE_DOTS, unit="share", side=charts.SIDE_OWN)
+    fig = charts.china_russia_shares(partners.china_and_russia(partner_trade), caption)
     assert len([ax for ax in fig.axes if ax.has_data()]) == 5 and "Each country's own reports" in charts.footnote(fig)
-    fig = charts_partners.top_partner_bars(partners.top_partners(partner_trade, "KAZ", 2020, 5), caption)
+    fig = charts.top_partner_bars(partners.top_partners(partner_trade, "KAZ", 2020, 5), caption)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()][:2] == ["1. Russian Federation", "2. China"]
-    fig = charts_partners.share_lines(partners.five_in_china(partner_trade), caption)
+    fig = charts.share_lines(partners.five_in_china(partner_trade), caption)
     assert len(fig.axes[0].get_lines()) == 6
     with pytest.raises(charts.CaptionError):
-        charts_partners.share_lines(partners.five_in_china(partner_trade), None)
+        charts.share_lines(partners.five_in_china(partner_trade), None)
 
 
 def test_the_top_n_parameter_is_checked():
-    from tradeviz import parameters
+    from tradeviz.reports import parameters
 
     assert parameters.count(10) == 10
     for bad in (0, 51, 2.5, True, "10"):
@@ -299,5 +302,5 @@ def test_a_published_place_that_its_quote_does_not_state_is_refused(data_copy, c
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    with pytest.raises(build.BuildError, match=message):
-        build.build_published_places(data_copy / "raw")
+    with pytest.raises(errors.BuildError, match=message):
+        pipeline.build_published_places(data_copy / "raw")

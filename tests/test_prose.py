@@ -1,6 +1,6 @@
 """Prose helpers: data strings are text, never markup."""
 
-from tradeviz.prose import esc, md
+from tradeviz.text.prose import esc, md
 
 
 def test_esc_makes_markup_literal():

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tradeviz import cli, paths, provenance
+from tradeviz import cli, paths
+from tradeviz.sources import provenance
 
 
 def test_every_raw_file_matches_its_recorded_checksum():

@@ -5,7 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tradeviz import cli, data, metrics, recent
+from tradeviz import cli, data
+from tradeviz.measures import common, growth
+from tradeviz.measures import published as published_measures
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +17,7 @@ def tables():
 
 def test_overlap_table_compares_each_published_figure_with_dots(tables):
     trade, published, _ = tables
-    overlap = recent.overlap_table(trade, published)
+    overlap = published_measures.overlap_table(trade, published)
     row = overlap.query("partner == 'KGZ' and year == 2018 and side == 'china'").iloc[0]
     dots = trade.query("year == 2018 and reporter == 'CHN' and partner == 'KGZ'").value_usd_millions.sum()
     assert row.published_usd_millions == 5610 and row.dots_usd_millions == pytest.approx(dots)
@@ -30,36 +32,36 @@ def test_overlap_table_compares_each_published_figure_with_dots(tables):
 
 def test_the_join_needs_agreeing_china_customs_evidence(tables):
     trade, published, _ = tables
-    overlap = recent.overlap_table(trade, published)
-    assert recent.join_check(overlap, "KGZ")["allowed"]
-    refused = recent.join_check(overlap, "UZB")
+    overlap = published_measures.overlap_table(trade, published)
+    assert published_measures.join_check(overlap, "KGZ")["allowed"]
+    refused = published_measures.join_check(overlap, "UZB")
     assert not refused["allowed"] and "no published China-customs total for Uzbekistan" in refused["reason"]
     # a disagreeing figure in the window refuses the join and names it
     worse = overlap.copy()
     worse.loc[(worse.partner == "KGZ") & worse.evidence, "agrees"] = False
-    check = recent.join_check(worse, "KGZ")
+    check = published_measures.join_check(worse, "KGZ")
     assert not check["allowed"] and "disagree with DOTS by more than 2%" in check["reason"]
 
 
 def test_chained_growth_uses_dots_then_published_china_customs(tables):
     trade, published, series = tables
-    result = recent.chained_growth(trade, published, series, "KGZ", 2020, 2025)
+    result = published_measures.chained_growth(trade, published, series, "KGZ", 2020, 2025)
     dots_2020 = trade.query("year == 2020 and reporter == 'CHN' and partner == 'KGZ'").value_usd_millions.sum()
     pub_2025 = series.query("year == 2025 and partner == 'KGZ' and side == 'china' and measure == 'total_trade'")
     assert result["start_value"] == pytest.approx(dots_2020)
     assert result["end_value"] == pub_2025.value_usd_millions.iloc[0] == 27_200
     assert result["multiple"] == pytest.approx(27_200 / dots_2020)
     assert result["chain"]["crosses"] and result["chain"]["basis"] == {
-        2020: recent.BASIS_DOTS,
-        2025: recent.BASIS_PUBLISHED,
+        2020: published_measures.BASIS_DOTS,
+        2025: published_measures.BASIS_PUBLISHED,
     }
     assert set(result["source_ids"]) == {"imf-dots-2022-02-02", "press-figures-2026"}
-    with pytest.warns(metrics.MetricWarning, match="cannot be shown to agree"):
-        refused = recent.chained_growth(trade, published, series, "UZB", 1992, 2025)
-    assert refused["status"] == metrics.NOT_COMPUTABLE and "crosses from DOTS" in refused["reason"]
-    within = recent.chained_growth(trade, published, series, "KAZ", 2021, 2025)
+    with pytest.warns(common.MetricWarning, match="cannot be shown to agree"):
+        refused = published_measures.chained_growth(trade, published, series, "UZB", 1992, 2025)
+    assert refused["status"] == common.NOT_COMPUTABLE and "crosses from DOTS" in refused["reason"]
+    within = published_measures.chained_growth(trade, published, series, "KAZ", 2021, 2025)
     assert not within["chain"]["crosses"] and within["multiple"] == pytest.approx(48_700 / 25_250)
-    assert recent.chained_growth(trade, published, series, "KAZ", 1992, 2020) == metrics.growth_summary(
+    assert published_measures.chained_growth(trade, published, series, "KAZ", 1992, 2020) == growth.growth_summary(
         trade, "KAZ", 1992, 2020
     )
 
@@ -75,20 +77,20 @@ def test_the_cli_says_when_a_chain_crosses_the_seam(capsys):
 
 def test_recent_mirror_is_the_dots_mirror_computation_on_published_figures(tables):
     *_, series = tables
-    mirror = recent.recent_mirror(series, "KAZ").set_index(["direction", "year"])
+    mirror = published_measures.recent_mirror(series, "KAZ").set_index(["direction", "year"])
     row = mirror.loc[("CHN→KAZ", 2023)]
     assert (row.exports_fob, row.imports_cif) == (24_700, 15_200)  # China's exports vs Kazakhstan's imports
     assert row.ratio == pytest.approx(15_200 / 24_700)
     back = mirror.loc[("KAZ→CHN", 2023)]
     assert (back.exports_fob, back.imports_cif) == (14_900, 16_300)
-    gaps = recent.total_gap(series, "KGZ").set_index("year")
+    gaps = published_measures.total_gap(series, "KGZ").set_index("year")
     assert gaps.ratio[2024] == pytest.approx(22_710 / 5_500) and 4 < gaps.ratio[2024] < 4.2
     assert np.isnan(gaps.ratio[2025])  # Kyrgyzstan's own 2025 figure is not in our sources
 
 
 def test_sum_check_shows_every_difference_and_what_is_missing(tables):
     *_, series = tables
-    check = recent.sum_check(series).set_index("year")
+    check = published_measures.sum_check(series).set_index("year")
     parts = series.query("side == 'china' and measure == 'total_trade' and year == 2024 and partner != 'CA5'")
     assert len(parts) == 5 and check.sum_of_five[2024] == pytest.approx(parts.value_usd_millions.sum())
     assert check.difference[2024] == pytest.approx(94_820 - parts.value_usd_millions.sum())
@@ -98,10 +100,10 @@ def test_sum_check_shows_every_difference_and_what_is_missing(tables):
 def test_target_progress(tables):
     *_, series = tables
     targets = data.load_targets()
-    distinct = recent.distinct_targets(targets)
+    distinct = published_measures.distinct_targets(targets)
     assert not distinct.duplicated(["scope", "value_usd_millions", "deadline_year"]).any()
     assert len(distinct) < len(targets)
-    progress = recent.target_progress(targets, series)
+    progress = published_measures.target_progress(targets, series)
     xi = progress.query("scope == 'CA5' and target_usd_millions == 70000 and side == 'china'").iloc[0]
     first = series.query(
         "partner == 'CA5' and side == 'china' and measure == 'total_trade' and value_usd_millions >= 70000"

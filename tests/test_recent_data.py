@@ -7,14 +7,16 @@ import json
 import pandas as pd
 import pytest
 
-from tradeviz import build, build_recent, cli, countries, data, provenance, validate
+from tradeviz import cli, countries, data, paths
+from tradeviz.build import dictionary, pipeline, validate
+from tradeviz.sources import press_figures, provenance
 
-FOLDER = build_recent.FOLDER
+FOLDER = press_figures.FOLDER
 
 
 @pytest.fixture(scope="module")
 def tables():
-    return build.build_all()
+    return pipeline.build_all()
 
 
 def _rewrite(data_dir, name, edit):
@@ -53,7 +55,7 @@ def _build_fails(capsys, *needles):
 
 
 def test_raw_folder_has_provenance_and_is_read_only_through_checksums():
-    folder = build.paths.raw_dir() / FOLDER
+    folder = paths.raw_dir() / FOLDER
     record = provenance.read_record(folder)
     assert set(record["files"]) == {
         "SOURCE.md",
@@ -84,11 +86,11 @@ def test_every_published_value_is_in_its_quote(tables):
     published = tables["published"]
     recent = published[published.source_id == "press-figures-2026"]
     assert len(recent) > 50
-    raw = pd.read_csv(build.paths.raw_dir() / FOLDER / "trade_figures.csv", dtype=str, keep_default_na=False)
+    raw = pd.read_csv(paths.raw_dir() / FOLDER / "trade_figures.csv", dtype=str, keep_default_na=False)
     printed = dict(zip("press-figures-2026#" + (raw.index + 2).astype(str), raw.number_as_printed, strict=True))
     for row in recent.itertuples():
         words = printed[row.figure_id]
-        assert (words in row.quoted_text) if words else build_recent._quote_has_number(row.quoted_text, row.value)
+        assert (words in row.quoted_text) if words else press_figures._quote_has_number(row.quoted_text, row.value)
         assert row.page_url.startswith("http"), row.figure_id
 
 
@@ -99,15 +101,15 @@ def test_partial_year_figures_never_stand_in_for_a_year(tables):
 
 
 def test_the_data_dictionary_lists_what_the_sources_lack(tables):
-    text = build.data_dictionary(tables)
+    text = dictionary.data_dictionary(tables)
     lack = text.split("## What the sources lack", 1)[1].split("\n## ", 1)[0]
     series = tables["published_series"]
-    for row in build_recent.coverage(series):
+    for row in press_figures.coverage(series):
         for year in row["missing"]:
             assert (row["partner"], row["side"], row["measure"], year) not in set(
                 zip(series.partner, series.side, series.measure, series.year, strict=True)
             )
-    missing = [r for r in build_recent.coverage(series) if r["missing"]]
+    missing = [r for r in press_figures.coverage(series) if r["missing"]]
     assert missing, "some country-year-side-measure is always missing (Turkmenistan publishes none)"
     assert len([line for line in lack.splitlines() if "no full-year published figure" in line]) == len(missing)
     assert "Turkmenistan, total_trade, by its own statistics: no full-year published figure for 2019–2025" in lack

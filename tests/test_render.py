@@ -11,15 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tradeviz import engine, render
 from tradeviz.countries import UnknownCountryError
-from tradeviz.render import (
-    RenderConfigError,
-    UnknownReportError,
-    list_reports,
-    load_config,
-    render_reports,
-)
+from tradeviz.reports import engine
+from tradeviz.reports.config import RenderConfigError, UnknownReportError, load_config, select_reports
+from tradeviz.reports.render import render_reports
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 CONFIG = FIXTURES / "reports.yaml"
@@ -98,7 +93,7 @@ def test_config_lists_one_report_per_parameter_set():
     ],
 )
 def test_selection_by_name_and_partner(only, partner, expected):
-    assert [r.name for r in list_reports(config=CONFIG, only=only, partner=partner)] == expected
+    assert [r.name for r in select_reports(load_config(CONFIG), only=only, partner=partner)] == expected
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from tradeviz import tables
+from tradeviz.text import tables
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 

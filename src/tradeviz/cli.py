@@ -16,17 +16,18 @@ EXIT_USAGE = 2
 
 
 def _data_build(args) -> int:
-    from tradeviz import build
+    from tradeviz.build import pipeline
 
-    tables = build.build_all()
-    for path in build.write_all(tables):
+    tables = pipeline.build_all()
+    for path in pipeline.write_all(tables):
         rows = f" ({len(tables[path.stem])} rows)" if path.stem in tables else ""
         print(f"wrote {path}{rows}")
     return 0
 
 
 def _data_validate(args) -> int:
-    from tradeviz import paths, validate
+    from tradeviz import paths
+    from tradeviz.build import validate
 
     problems = validate.validate_all()
     skipped = validate.skipped_checks()
@@ -47,7 +48,7 @@ def _data_validate(args) -> int:
 
 
 def _data_snapshot(args) -> int:
-    from tradeviz import provenance
+    from tradeviz.sources import provenance
 
     record = provenance.snapshot(Path(args.folder))
     print(f"recorded {len(record['files'])} file checksum(s) in {Path(args.folder) / provenance.RECORD}")
@@ -57,13 +58,14 @@ def _data_snapshot(args) -> int:
 def _growth(args) -> int:
     import warnings
 
-    from tradeviz import countries, data, metrics, recent
+    from tradeviz import countries, data
+    from tradeviz.measures import common, growth, published
 
     partner = countries.resolve(args.partner, allow_group=True)
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", metrics.MetricWarning)
+        warnings.simplefilter("always", common.MetricWarning)
         if args.published:
-            result = metrics.published_growth(data.load_published(), partner, args.start, args.end, side=args.side)
+            result = growth.published_growth(data.load_published(), partner, args.start, args.end, side=args.side)
         else:
             trade = data.load_trade()
             last = int(trade["year"].max())
@@ -74,31 +76,34 @@ def _growth(args) -> int:
                     "--published (with --side partner for the partner's own figures)"
                 )
             if max(args.start, args.end) > last:
-                result = recent.chained_growth(
+                result = published.chained_growth(
                     trade, data.load_published(), data.load_published_series(), partner, args.start, args.end
                 )
                 return _print_growth(args, result, caught)
             cpi = data.load_cpi() if args.real else None
-            result = metrics.growth_summary(
+            result = growth.growth_summary(
                 trade, partner, args.start, args.end, side=args.side, real=args.real, cpi=cpi, base_year=args.base_year
             )
     return _print_growth(args, result, caught)
 
 
 def _print_growth(args, result: dict, caught) -> int:
-    from tradeviz import metrics
+    from tradeviz.measures import common
+    from tradeviz.text import summaries
 
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
     if args.json:
         print(json.dumps(result, indent=2, sort_keys=True, default=str))
     else:
-        print(metrics.format_growth(result))
-    return 0 if result["status"] == metrics.OK else EXIT_FAILURE
+        print(summaries.format_growth(result))
+    return 0 if result["status"] == common.OK else EXIT_FAILURE
 
 
 def _partners(args) -> int:
-    from tradeviz import countries, data, partners
+    from tradeviz import countries, data
+    from tradeviz.measures import partners
+    from tradeviz.text import summaries
 
     reporter = countries.resolve(args.country, allowed=partners.WITH_CHINA)
     rows = data.load_partner_trade()
@@ -106,18 +111,18 @@ def _partners(args) -> int:
     if args.json:
         print(top.to_json(orient="records", indent=2))
         return 0
-    print(partners.format_top(top, reporter, args.year, args.flow))
+    print(summaries.format_top(top, reporter, args.year, args.flow))
     return 0
 
 
 def _render(args) -> int:
-    from tradeviz import engine, render
+    from tradeviz.reports import config, engine, render
 
     sweep: dict[str, list] = {}
     for name, values in args.parameter or []:
         if name in sweep:
             raise ValueError(f"-p {name} given twice; list its values once, comma-separated")
-        sweep[name] = render.parse_values(values)
+        sweep[name] = config.parse_values(values)
     try:
         summary = render.render_reports(
             only=args.only,
@@ -139,7 +144,7 @@ def _render(args) -> int:
     else:
         print(summary.describe())
     if args.pdf:
-        from tradeviz import pdf
+        from tradeviz.reports import pdf
 
         pages = [summary.out / f"{name}.html" for name in [*summary.succeeded, *summary.skipped]]
         for path in pdf.print_reports(p for p in pages if p.is_file()):
@@ -148,7 +153,7 @@ def _render(args) -> int:
 
 
 def _notebooks_refresh(args) -> int:
-    from tradeviz import refresh
+    from tradeviz.reports import refresh
 
     for path in refresh.refresh(args.names or None):
         print(f"refreshed {path}")
@@ -156,7 +161,7 @@ def _notebooks_refresh(args) -> int:
 
 
 def _notebooks_copy(args) -> int:
-    from tradeviz import refresh
+    from tradeviz.reports import refresh
 
     for path in refresh.copy_notebooks(Path(args.folder), overwrite=args.force):
         print(f"copied {path}")
@@ -254,13 +259,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tradeviz.build import BuildError
     from tradeviz.countries import UnknownCountryError
     from tradeviz.data import DataError
+    from tradeviz.errors import BuildError
     from tradeviz.paths import DataLayoutError
-    from tradeviz.pdf import PdfUnavailableError
-    from tradeviz.provenance import ProvenanceError
-    from tradeviz.render import KernelUnavailableError
+    from tradeviz.reports.execute import KernelUnavailableError
+    from tradeviz.reports.pdf import PdfUnavailableError
+    from tradeviz.sources.provenance import ProvenanceError
 
     top = parser()
     args = top.parse_args(argv)

@@ -1,0 +1,188 @@
+"""Raw sources -> curated tables (``tradeviz data build``).
+
+A pure, deterministic function of ``data/raw``: the same raw files give byte-identical tables.
+Every table is written atomically (temporary file, then rename) and only after all of them were
+built, so a failing build leaves the previous tables untouched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pycountry
+
+from tradeviz import countries, paths
+from tradeviz.build.dictionary import data_dictionary
+from tradeviz.io import atomic_write_text
+from tradeviz.sources import press_figures, provenance
+from tradeviz.sources.dots import build_dots_partners, build_partner_trade, build_trade
+from tradeviz.sources.factbook import build_borders
+from tradeviz.sources.press_quoted import _press_figures, build_bri
+from tradeviz.sources.seed_article import _seed_figures
+from tradeviz.sources.wdi import build_context
+
+PUBLISHED_COLUMNS = [
+    "figure_id",
+    "year",
+    "period",
+    "partner",
+    "side",
+    "measure",
+    "value",
+    "unit",
+    "currency",
+    "qualifier",
+    "value_usd_millions",
+    "statistical_source",
+    "page_url",
+    "page_date",
+    "quoted_text",
+    "note",
+    "in_series",
+    "source_id",
+]
+
+
+def build_published(raw: Path) -> pd.DataFrame:
+    """Every published figure: the seed article, the first press table and the 2019–2025 transcriptions."""
+    figures = _seed_figures(raw) + _press_figures(raw) + press_figures.trade_figures(raw)
+    frame = pd.DataFrame(figures, columns=PUBLISHED_COLUMNS)
+    return frame.sort_values(["year", "partner", "side", "measure", "period", "figure_id"]).reset_index(drop=True)
+
+
+SERIES_COLUMNS = [
+    "year",
+    "partner",
+    "side",
+    "reporter",
+    "measure",
+    "value_usd_millions",
+    "qualifier",
+    "figure_id",
+    "source_id",
+]
+
+
+def build_published_series(raw: Path) -> pd.DataFrame:
+    """One full-year US$ figure per (year, partner, side, measure): the rows marked ``series`` in the raw table.
+
+    ``reporter`` is whose statistics: CHN for China's customs, the partner's ISO3 for its own.  Never filled
+    by arithmetic: a figure no page gives is absent (and listed in the data dictionary).
+    """
+    rows = build_published(raw)
+    rows = rows.loc[rows["in_series"]].copy()
+    rows["reporter"] = rows["partner"].where(rows["side"].eq("partner"), countries.CHINA)
+    return rows.sort_values(["partner", "side", "measure", "year"]).reset_index(drop=True)[SERIES_COLUMNS]
+
+
+def _frame(rows: list[dict], order: list[str], integers: tuple[str, ...] = ()) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    for col in integers:
+        frame[col] = frame[col].astype("Int64")
+    return frame.sort_values(order).reset_index(drop=True)
+
+
+def build_published_places(raw: Path) -> pd.DataFrame:
+    """China's and Russia's published ranks and shares in the five's trade after 2020, with the quotes stating them."""
+    frame = _frame(press_figures.partner_places(raw), ["reporter", "year", "period", "partner", "measure", "figure_id"])
+    return frame
+
+
+def build_targets(raw: Path) -> pd.DataFrame:
+    return _frame(
+        press_figures.targets(raw), ["scope", "announced_date", "target_id"], ("deadline_year", "announced_year")
+    )
+
+
+def build_pledges(raw: Path) -> pd.DataFrame:
+    return _frame(press_figures.pledges(raw), ["pledge_id", "kind", "announced_date", "figure_id"])
+
+
+def build_gas_imports(raw: Path) -> pd.DataFrame:
+    return _frame(press_figures.gas_imports(raw), ["supplier", "year", "period", "figure_id"])
+
+
+# --- reference tables -----------------------------------------------------------------------
+
+
+def build_countries() -> pd.DataFrame:
+    rows = []
+    for iso, role in [(countries.CHINA, "reporter")] + [(c, "partner") for c in countries.FIVE] + [("USA", "context")]:
+        c = pycountry.countries.get(alpha_3=iso)
+        rows.append(
+            dict(iso3=iso, iso2=c.alpha_2, name=c.name, official_name=getattr(c, "official_name", c.name), role=role)
+        )
+    rows.append(
+        dict(
+            iso3=countries.GROUP,
+            iso2=None,
+            name=countries.name(countries.GROUP),
+            official_name="Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan together",
+            role="aggregate",
+        )
+    )
+    rows.append(
+        dict(iso3=countries.WORLD, iso2=None, name="World", official_name="World (all partners)", role="aggregate")
+    )
+    return pd.DataFrame(rows)
+
+
+def build_sources(raw: Path) -> pd.DataFrame:
+    return pd.DataFrame(provenance.sources(raw))
+
+
+BUILDERS = {
+    "sources": build_sources,
+    "countries": lambda raw: build_countries(),
+    "trade": build_trade,
+    "dots_partners": build_dots_partners,
+    "partner_trade": build_partner_trade,
+    "published": build_published,
+    "published_series": build_published_series,
+    "published_places": build_published_places,
+    "targets": build_targets,
+    "pledges": build_pledges,
+    "gas_imports": build_gas_imports,
+    "borders": build_borders,
+    "bri": build_bri,
+    "context": build_context,
+}
+
+
+def build_all(raw: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every curated table, in memory (nothing written); refuses raw files whose checksum changed."""
+    if raw is None:
+        paths.require_full_raw("Building the curated tables")
+        raw = paths.raw_dir()
+    problems = provenance.verify(raw)
+    if problems:
+        raise provenance.ProvenanceError(
+            "raw files do not match their provenance records, so nothing was built:\n"
+            + "\n".join(f"  {p}" for p in problems)
+        )
+    return {name: builder(raw) for name, builder in BUILDERS.items()}
+
+
+def to_csv_text(frame: pd.DataFrame) -> str:
+    """Deterministic CSV: fixed column order, '\\n' line ends, shortest round-trip float repr, booleans as true/false."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == bool:
+            out[col] = out[col].map({True: "true", False: "false"})
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def outputs(tables: dict[str, pd.DataFrame]) -> dict[Path, str]:
+    """Every file the build writes, with its text: the curated tables and the data dictionary."""
+    texts = {paths.curated_dir() / f"{name}.csv": to_csv_text(frame) for name, frame in tables.items()}
+    texts[paths.data_dir() / "README.md"] = data_dictionary(tables)
+    return texts
+
+
+def write_all(tables: dict[str, pd.DataFrame]) -> list[Path]:
+    """Write every output atomically; all are rendered in memory before any is written."""
+    texts = outputs(tables)
+    for path, text in texts.items():
+        atomic_write_text(path, text)
+    return list(texts)

@@ -1,0 +1,349 @@
+"""Charts of comparisons: shares and HHI, group comparisons, nominal against real, flows and balance."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from tradeviz import countries
+from tradeviz.charts import export as chart_export
+from tradeviz.charts.series import format_value, percent_factor, value_kind
+from tradeviz.charts.style import (
+    BALANCE_COLOR,
+    PERIOD_COLORS,
+    Caption,
+    check_caption,
+    country_color,
+    country_label,
+    country_order,
+    house_style,
+    legend_outside,
+    new_figure,
+    require_columns,
+    require_unique,
+    set_usd_axis,
+    usd_year_axes,
+    wants_log,
+    wrap,
+    year_axis,
+)
+from tradeviz.text.numbers import format_multiple, format_percent, trim
+
+# --------------------------------------------------------------------------------------------
+# 4. Shares and concentration (HHI)
+# --------------------------------------------------------------------------------------------
+
+
+def _hhi_label(values) -> str:
+    arr = np.asarray(values, dtype=float)
+    return "HHI (0–1)" if np.nanmax(arr) <= 1.0 else "HHI (0–10,000)"
+
+
+def _draw_hhi(ax, hhi: pd.DataFrame, hhi_col: str) -> None:
+    rows = hhi.sort_values("year")
+    ax.plot(
+        rows["year"],
+        rows[hhi_col],
+        color=country_color(countries.GROUP),
+        linewidth=2.0,
+        label="HHI (concentration of the five's trade)",
+    )
+    ax.set_ylabel(_hhi_label(rows[hhi_col]))
+    top = float(np.nanmax(rows[hhi_col].astype(float)))
+    ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: trim(x, 2)))
+    year_axis(ax)
+
+
+@house_style
+def share_area(
+    df: pd.DataFrame,
+    caption: Caption,
+    *,
+    share_col: str = "share_pct",
+    hhi: pd.DataFrame | None = None,
+    hhi_col: str = "hhi",
+    title: str | None = None,
+) -> Figure:
+    """Each country's share of the five's trade with China over time (stacked areas).
+
+    ``df`` columns: ``year``, ``country`` (ISO3), ``share_pct`` (0–100; a missing country-year is
+    drawn as 0).  A ``share_col`` without "pct" in its name (e.g. metrics' ``share``) holds
+    fractions 0–1 and is shown ×100.  ``hhi`` (optional) columns: ``year``, ``hhi`` (0–1 or 0–10,000): drawn as a
+    line in a second panel below, sharing the year axis.
+    Axes: 1 (2 with ``hhi``); one filled area (PolyCollection) per country.
+    """
+    caption = check_caption(caption)
+    require_columns(df, ["year", "country", share_col], "share_area")
+    require_unique(df, ["year", "country"], "share_area")
+    if hhi is not None:
+        require_columns(hhi, ["year", hhi_col], "share_area(hhi=...)")
+    wide = df.pivot_table(index="year", columns="country", values=share_col, aggfunc="sum").sort_index()
+    order = country_order(wide.columns)
+    wide = wide[order].fillna(0.0) * percent_factor(share_col)
+    if hhi is not None:
+        fig, (ax, ax_hhi) = new_figure(caption, nrows=2, height_ratios=[3, 1.25], sharex=True)
+    else:
+        fig, (ax,) = new_figure(caption)
+        ax_hhi = None
+    ax.stackplot(
+        wide.index.to_numpy(),
+        *[wide[c].to_numpy() for c in order],
+        colors=[country_color(c) for c in order],
+        labels=[country_label(c) for c in order],
+        edgecolor="white",
+        linewidth=0.4,
+    )
+    top = float(wide.sum(axis=1).max())
+    ax.set_ylim(0, 100.0 if top <= 100.5 else top)  # rounding in the shares must not show as 100.0000001
+    ax.set_xlim(wide.index.min(), wide.index.max())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:.0f}%"))
+    ax.set_ylabel("Share of the five (%)")
+    ax.grid(False)
+    handles, labels = ax.get_legend_handles_labels()
+    legend_outside(ax, handles[::-1], labels[::-1])
+    year_axis(ax)
+    if ax_hhi is not None:
+        _draw_hhi(ax_hhi, hhi, hhi_col)
+        ax_hhi.set_xlabel("Year")
+        ax_hhi.legend(loc="upper right", fontsize=8)
+        ax.tick_params(labelbottom=False)
+    else:
+        ax.set_xlabel("Year")
+    if title:
+        ax.set_title(title)
+    shares = wide.rename(columns=country_label).stack().rename("value").reset_index()
+    shares = shares.set_axis(["x", "series", "value"], axis=1).assign(panel=ax.get_ylabel(), unit="% of the five")
+    parts = [shares[["panel", "series", "x", "value", "unit"]]]
+    if ax_hhi is not None:
+        parts.append(chart_export.plotted_data_of_axes(ax_hhi))
+    setattr(fig, chart_export.DATA_ATTR, pd.concat(parts, ignore_index=True))
+    fig._tradeviz_kind = "Stacked area chart"
+    return fig
+
+
+@house_style
+def hhi_line(df: pd.DataFrame, caption: Caption, *, hhi_col: str = "hhi", title: str | None = None) -> Figure:
+    """Concentration of the five's trade with China (Herfindahl-Hirschman index) over time.
+
+    ``df`` columns: ``year``, ``hhi`` (0–1 or 0–10,000; the axis label says which).  Axes: 1; lines: 1.
+    """
+    caption = check_caption(caption)
+    require_columns(df, ["year", hhi_col], "hhi_line")
+    require_unique(df, ["year"], "hhi_line")
+    fig, (ax,) = new_figure(caption)
+    _draw_hhi(ax, df, hhi_col)
+    ax.set_xlabel("Year")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# 5. Bordering vs non-bordering, before vs after
+# --------------------------------------------------------------------------------------------
+
+
+@house_style
+def group_comparison(
+    df: pd.DataFrame,
+    caption: Caption,
+    *,
+    value_col: str = "cagr_pct",
+    group_col: str = "group",
+    period_col: str = "period",
+    kind: str | None = None,
+    title: str | None = None,
+    ylabel: str | None = None,
+) -> Figure:
+    """Grouped bars: one group per ``group`` (e.g. "bordering" / "non-bordering"), one bar per ``period``.
+
+    ``df`` columns: ``group``, ``period`` (e.g. "before BRI document" / "after"), ``cagr_pct`` (or
+    ``value_col``; a column without "pct" in its name, e.g. ``cagr``, holds fractions, shown ×100),
+    one row per group × period; order of first appearance is kept.
+    Axes: 1; bars: groups × periods.
+    """
+    caption = check_caption(caption)
+    require_columns(df, [group_col, period_col, value_col], "group_comparison")
+    require_unique(df, [group_col, period_col], "group_comparison")
+    kind = value_kind(value_col, kind)
+    groups = list(dict.fromkeys(df[group_col].astype(str)))
+    periods = list(dict.fromkeys(df[period_col].astype(str)))
+    if len(periods) > len(PERIOD_COLORS):
+        raise ValueError(f"group_comparison: at most {len(PERIOD_COLORS)} periods, got {len(periods)}")
+    table = df.assign(**{group_col: df[group_col].astype(str), period_col: df[period_col].astype(str)})
+    table = table.set_index([group_col, period_col])[value_col]
+    fig, (ax,) = new_figure(caption)
+    width = 0.8 / len(periods)
+    vals_all: list[float] = []
+    for j, period in enumerate(periods):
+        xs = np.arange(len(groups)) + (j - (len(periods) - 1) / 2) * width
+        vals = np.array([float(table.get((g, period), np.nan)) for g in groups])
+        if kind == "percent":
+            vals = vals * percent_factor(value_col)
+        vals_all.extend(vals)
+        ax.bar(
+            xs,
+            np.nan_to_num(vals),
+            width=width * 0.92,
+            color=PERIOD_COLORS[j],
+            label=period,
+            edgecolor="#333333",
+            linewidth=0.6,
+            zorder=2,
+        )
+        for x, v in zip(xs, vals, strict=False):
+            if np.isfinite(v):
+                ax.annotate(
+                    format_value(v, kind),
+                    (x, v),
+                    xytext=(0, 3 if v >= 0 else -3),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom" if v >= 0 else "top",
+                    fontsize=9,
+                    fontweight="bold",
+                )
+    finite = [v for v in vals_all if np.isfinite(v)]
+    lo, hi = min([0.0, *finite]), max([0.0, *finite])
+    span = (hi - lo) or 1.0
+    ax.set_ylim(lo - (0.1 * span if lo < 0 else 0), hi + 0.15 * span)
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    ax.set_xticks(range(len(groups)), groups)
+    ax.grid(axis="x", visible=False)
+    if kind == "percent":
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_percent(x, 0)))
+    else:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_multiple(x)))
+    ax.set_ylabel(ylabel or ("Average annual growth (CAGR, %)" if kind == "percent" else "Growth multiple"))
+    legend_outside(ax, title=None)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# 6. Nominal vs real
+# --------------------------------------------------------------------------------------------
+
+
+@house_style
+def nominal_vs_real(
+    df: pd.DataFrame,
+    caption: Caption,
+    *,
+    nominal_col: str = "nominal_usd_millions",
+    real_col: str = "real_usd_millions",
+    base_year: int = 2020,
+    country: str = countries.GROUP,
+    log: bool | None = None,
+    title: str | None = None,
+    ylabel: str = "Trade with China",
+) -> Figure:
+    """Nominal (current US$) and real (constant ``base_year`` US$) trade as two lines.
+
+    ``df`` columns: ``year``, ``nominal_usd_millions``, ``real_usd_millions``.  ``country`` only picks
+    the colour (default ``CA5``).  Axes: 1; lines: 2 (+ a dotted vertical line at ``base_year``
+    when it lies in the data, where the two series meet).
+    """
+    caption = check_caption(caption)
+    require_columns(df, ["year", nominal_col, real_col], "nominal_vs_real")
+    require_unique(df, ["year"], "nominal_vs_real")
+    rows = df.sort_values("year")
+    values = list(rows[nominal_col]) + list(rows[real_col])
+    use_log = wants_log(values, log)
+    fig, (ax,) = new_figure(caption)
+    color = country_color(country)
+    ax.plot(rows["year"], rows[nominal_col], color=color, linewidth=1.6, label="nominal (current US$)")
+    ax.plot(
+        rows["year"],
+        rows[real_col],
+        color=color,
+        linewidth=2.2,
+        linestyle="--",
+        label=f"real (constant {base_year} US$)",
+    )
+    if rows["year"].min() <= base_year <= rows["year"].max():
+        ax.axvline(base_year, color="#999999", linewidth=0.9, linestyle=":", zorder=1)
+        ax.annotate(
+            f"{base_year}: base year",
+            (base_year, 0.02),
+            xycoords=("data", "axes fraction"),
+            xytext=(-4, 0),
+            textcoords="offset points",
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="#666666",
+        )
+    usd_year_axes(ax, values, use_log, ylabel)
+    ax.legend(loc="upper left")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# 7. Exports, imports and balance for one partner
+# --------------------------------------------------------------------------------------------
+
+
+@house_style
+def flows_balance(
+    df: pd.DataFrame,
+    caption: Caption,
+    *,
+    country: str,
+    exports_col: str = "exports_usd_millions",
+    imports_col: str = "imports_usd_millions",
+    balance_col: str = "balance_usd_millions",
+    title: str | None = None,
+) -> Figure:
+    """China's exports to and imports from one partner (lines) and the balance (bars), linear scale.
+
+    ``df`` columns: ``year``, ``exports_usd_millions`` (China → partner), ``imports_usd_millions``
+    (partner → China); optional ``balance_usd_millions`` (else exports − imports).
+    ``country``: ISO3 of the partner (colour and labels).  Axes: 1; lines: 2; bars: one per year.
+    """
+    caption = check_caption(caption)
+    require_columns(df, ["year", exports_col, imports_col], "flows_balance")
+    require_unique(df, ["year"], "flows_balance")
+    rows = df.sort_values("year")
+    balance = rows[balance_col] if balance_col in rows else rows[exports_col] - rows[imports_col]
+    name = country_label(country)
+    color = country_color(country)
+    fig, (ax,) = new_figure(caption)
+    ax.bar(rows["year"], balance, width=0.7, color=BALANCE_COLOR, zorder=1, label="balance (China's exports − imports)")
+    ax.plot(
+        rows["year"],
+        rows[exports_col],
+        color=color,
+        linewidth=2.2,
+        marker="o",
+        markersize=3.5,
+        zorder=3,
+        label=f"China's exports to {name}",
+    )
+    ax.plot(
+        rows["year"],
+        rows[imports_col],
+        color=color,
+        linewidth=2.0,
+        linestyle="--",
+        marker="s",
+        markersize=3.5,
+        zorder=3,
+        label=f"China's imports from {name}",
+    )
+    ax.axhline(0, color="#555555", linewidth=0.8, zorder=2)
+    set_usd_axis(ax.yaxis, list(rows[exports_col]) + list(rows[imports_col]) + list(balance), False)
+    year_axis(ax)
+    ax.set_xlabel("Year")
+    ax.set_ylabel(f"Trade with {name}")
+    handles, labels = ax.get_legend_handles_labels()
+    legend_outside(ax, handles, [wrap(label, 22) for label in labels])
+    ax.set_title(title or f"China–{name}: exports, imports and balance")
+    return fig

@@ -1,0 +1,179 @@
+"""The mirror-statistics chart: what China reports against what each partner reports.
+
+Part of :mod:`tradeviz.charts` (split out of it unchanged); call it as ``charts.mirror_gap``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+from tradeviz.charts.style import (
+    OKABE_ITO,
+    SIDE_COLORS,
+    SIDE_LINESTYLES,
+    Caption,
+    check_caption,
+    country_color,
+    country_label,
+    country_order,
+    house_style,
+    legend_outside,
+    new_figure,
+    require_columns,
+    require_unique,
+    scale_label,
+    set_usd_axis,
+    wants_log,
+    wrap,
+    year_axis,
+)
+from tradeviz.measures.mirror import CIF_FOB_BAND
+from tradeviz.text.numbers import trim
+
+# --------------------------------------------------------------------------------------------
+# 8. Mirror statistics
+# --------------------------------------------------------------------------------------------
+
+
+@house_style
+def mirror_gap(
+    df: pd.DataFrame,
+    caption: Caption,
+    *,
+    china_col: str = "china_exports_usd_millions",
+    partner_col: str = "partner_imports_usd_millions",
+    ratio_col: str = "ratio",
+    show_levels: bool | None = None,
+    band: tuple[float, float] = CIF_FOB_BAND,
+    estimate_col: str = "partner_is_estimate",
+    log: bool | None = None,
+    title: str | None = None,
+    ylabel: str = "Partner's imports ÷\nChina's exports",
+) -> Figure:
+    """Mirror statistics: partner's reported imports (CIF) ÷ China's reported exports (FOB) over time.
+
+    ``df`` columns: ``year``, ``country`` (ISO3) and either ``ratio`` or both
+    ``china_exports_usd_millions`` (China's report) and ``partner_imports_usd_millions`` (the
+    partner's report of the same flow); the ratio is then partner ÷ China.  The band
+    ``band`` (1.0–1.1) is shaded: the importer's figure should be about the exporter's × 1.0–1.1
+    because imports are valued CIF (incl. freight and insurance) and exports FOB.
+    ``show_levels`` (default: True when there is one country and the level columns are present)
+    adds a top panel with both reported series (China: sky blue solid; partner: grey dashed).
+    Optional ``partner_is_estimate`` (bool, e.g. DOTS ``imf_estimate_flag`` of the partner's figure):
+    such years are drawn as hollow markers ("IMF estimate") -- DOTS fills missing partner reports
+    from China's figure, which puts the ratio at exactly 1.1 and looks like agreement.
+    ``log`` applies to the ratio axis (None: automatic); the levels panel decides on its own.
+    ``ylabel`` names the ratio (e.g. "China's imports ÷ partner's exports" for the reverse flow).
+    Axes: 1 (2 with levels); ratio lines: one per country.
+    """
+    caption = check_caption(caption)
+    has_levels = china_col in df.columns and partner_col in df.columns
+    require_columns(
+        df, ["year", "country"] + ([] if ratio_col in df.columns else [china_col, partner_col]), "mirror_gap"
+    )
+    require_unique(df, ["year", "country"], "mirror_gap")
+    data = df.copy()
+    data["country"] = data["country"].astype(str)
+    if ratio_col not in data:
+        data[ratio_col] = data[partner_col] / data[china_col].where(data[china_col] != 0)
+    codes = country_order(data["country"].unique())
+    if show_levels is None:
+        show_levels = has_levels and len(codes) == 1
+    if show_levels and not has_levels:
+        raise ValueError(f"mirror_gap: show_levels needs columns {china_col!r} and {partner_col!r}")
+    use_log = wants_log(list(data[ratio_col]) + list(band), log)
+    if show_levels:
+        fig, (ax_lv, ax) = new_figure(caption, nrows=2, height_ratios=[1.2, 1], sharex=True)
+    else:
+        fig, (ax,) = new_figure(caption)
+        ax_lv = None
+    band_label = (
+        f"CIF/FOB band: importer's figure ≈ exporter's × {trim(band[0], 2)}–{trim(band[1], 2)} (freight and insurance)"
+    )
+    ax.axhspan(band[0], band[1], color=OKABE_ITO["sky_blue"], alpha=0.25, linewidth=0, zorder=1, label=band_label)
+    ax.axhline(1.0, color="#777777", linewidth=0.9, linestyle=":", zorder=1)
+    for code in codes:
+        sub = data[data["country"] == code].sort_values("year")
+        ax.plot(
+            sub["year"],
+            sub[ratio_col],
+            color=country_color(code),
+            linewidth=2.0,
+            marker="o",
+            markersize=3,
+            zorder=3,
+            label=country_label(code),
+        )
+    if use_log:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=12))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:.3g}"))
+    ax.set_ylabel(scale_label(ylabel, use_log))
+    ax.set_xlabel("Year")
+    year_axis(ax)
+    handles, labels = ax.get_legend_handles_labels()
+    if estimate_col in data and data[estimate_col].fillna(False).astype(bool).any():
+        est = data[data[estimate_col].fillna(False).astype(bool)]
+        ax.scatter(
+            est["year"],
+            est[ratio_col],
+            marker="o",
+            s=30,
+            facecolors="white",
+            linewidths=1.4,
+            edgecolors=[country_color(c) for c in est["country"]],
+            zorder=4,
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=5.5,
+                markerfacecolor="white",
+                markeredgecolor="#333333",
+                markeredgewidth=1.4,
+            )
+        )
+        labels.append("IMF estimate (partner did not report)")
+    band_first = [i for i, h in enumerate(handles) if isinstance(h, Patch)]
+    order = [i for i in range(len(handles)) if i not in band_first] + band_first  # countries, band last
+    legend_outside(ax, [handles[i] for i in order], [wrap(labels[i], 30) for i in order])
+    if ax_lv is not None:
+        code = codes[0]
+        sub = data[data["country"] == code].sort_values("year")
+        lv_values = list(sub[china_col]) + list(sub[partner_col])
+        lv_log = wants_log(lv_values)
+        ax_lv.plot(
+            sub["year"],
+            sub[china_col],
+            color=SIDE_COLORS["china"],
+            linestyle=SIDE_LINESTYLES["china"],
+            linewidth=2.2,
+            label=f"China's exports to {country_label(code)} (China's report, FOB)",
+        )
+        ax_lv.plot(
+            sub["year"],
+            sub[partner_col],
+            color=SIDE_COLORS["partner"],
+            linestyle=SIDE_LINESTYLES["partner"],
+            linewidth=2.0,
+            label=f"{country_label(code)}'s imports from China ({country_label(code)}'s report, CIF)",
+        )
+        if lv_log:
+            ax_lv.set_yscale("log")
+        set_usd_axis(ax_lv.yaxis, lv_values, lv_log)
+        ax_lv.set_ylabel(scale_label("Reported value", lv_log))
+        h, lab = ax_lv.get_legend_handles_labels()
+        legend_outside(ax_lv, h, [wrap(x, 30) for x in lab])
+        ax_lv.tick_params(labelbottom=False)
+        ax_lv.set_title(title or f"Mirror statistics: China–{country_label(code)}")
+    elif title:
+        ax.set_title(title)
+    return fig

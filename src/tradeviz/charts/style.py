@@ -1,0 +1,360 @@
+"""House style shared by every chart: sources, units and sides for captions (:class:`Caption`), colours,
+number formatting (:func:`format_usd`), the house-style decorator and figure set-up, deterministic saving
+(:func:`save_figure`, :func:`fig_to_png_bytes`) and small helpers the chart modules share.
+
+Part of :mod:`tradeviz.charts` (split out of it unchanged); import the public names from there.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import matplotlib.style as mstyle
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter, NullLocator
+
+from tradeviz import countries, paths
+from tradeviz.charts import export as chart_export
+from tradeviz.text.numbers import format_usd, usd_formatter
+
+# --------------------------------------------------------------------------------------------
+# Captions (source, unit, side): required by every chart
+# --------------------------------------------------------------------------------------------
+
+SOURCE_DOTS = "IMF Direction of Trade Statistics (via SamLeBlanc/Direction-of-Trade-Map)"
+SOURCE_PUBLISHED = "published totals: RMOL 2022-01-26, press reports of China Customs"
+SOURCE_DOTS_AND_PUBLISHED = f"{SOURCE_DOTS}; {SOURCE_PUBLISHED}"
+SOURCE_NATURAL_EARTH = "Natural Earth 1:110m (public domain)"
+
+UNIT_CURRENT = "current US$ (m = millions, bn = billions)"
+UNIT_CONSTANT_2020 = "constant 2020 US$ (m = millions, bn = billions)"
+UNIT_NOMINAL_AND_REAL = "current US$ and constant 2020 US$ (m = millions, bn = billions)"
+
+SIDE_CHINA = "China's reports"
+SIDE_PARTNERS = "partners' reports"
+SIDE_BOTH = "China's and partners' reports"
+
+
+class CaptionError(ValueError):
+    """A chart was asked for without saying its source, unit and whose reports it shows."""
+
+
+@dataclass(frozen=True)
+class Caption:
+    """What the footnote of a chart must say.
+
+    ``source``: where the numbers come from (e.g. :data:`SOURCE_DOTS`);
+    ``unit``: e.g. :data:`UNIT_CURRENT` ("current US$ ...") or :data:`UNIT_CONSTANT_2020`;
+    ``side``: whose reports -- :data:`SIDE_CHINA`, :data:`SIDE_PARTNERS` or :data:`SIDE_BOTH`;
+    ``note``: optional extra sentence (e.g. "2021: press figure, not DOTS").
+    All three of source/unit/side are required and must be non-empty text.
+    """
+
+    source: str
+    unit: str
+    side: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        missing = [
+            name
+            for name in ("source", "unit", "side")
+            if not isinstance(getattr(self, name), str) or not getattr(self, name).strip()
+        ]
+        if missing:
+            raise CaptionError(
+                f"Caption is missing {', '.join(missing)}: every chart must state its source "
+                f"(e.g. {SOURCE_DOTS!r}), its unit (e.g. {UNIT_CURRENT!r}) and whose reports it "
+                f"shows ({SIDE_CHINA!r}, {SIDE_PARTNERS!r} or {SIDE_BOTH!r})."
+            )
+        if not isinstance(self.note, str):
+            raise CaptionError(f"Caption.note must be text, got {type(self.note).__name__}")
+
+    def text(self) -> str:
+        return footnote_text(self)
+
+
+def check_caption(caption: object) -> Caption:
+    if isinstance(caption, Caption):
+        return caption
+    raise CaptionError(
+        f"caption must be a tradeviz.charts.Caption(source=..., unit=..., side=...), got {caption!r}. "
+        "No chart is drawn without its source, unit and side."
+    )
+
+
+def footnote_text(caption: Caption, prefix: str = "") -> str:
+    """The one-paragraph footnote: ``[prefix] Source: … Unit: … <Side>. [note]``."""
+    caption = check_caption(caption)
+    side = caption.side.strip()
+    side = side[0].upper() + side[1:]
+    parts = [
+        prefix.strip(),
+        f"Source: {caption.source.strip().rstrip('.')}.",
+        f"Unit: {caption.unit.strip().rstrip('.')}.",
+        f"{side.rstrip('.')}.",
+        caption.note.strip(),
+    ]
+    return " ".join(p for p in parts if p)
+
+
+# --------------------------------------------------------------------------------------------
+# Colours
+# --------------------------------------------------------------------------------------------
+
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+COUNTRY_COLORS: dict[str, str] = {
+    "KAZ": OKABE_ITO["blue"],
+    "KGZ": OKABE_ITO["vermillion"],
+    "TJK": OKABE_ITO["bluish_green"],
+    "TKM": OKABE_ITO["reddish_purple"],
+    "UZB": OKABE_ITO["orange"],
+    countries.GROUP: OKABE_ITO["black"],  # the five together
+    countries.CHINA: "#D4D4D4",  # China on maps (context, light grey)
+}
+"""Fixed colour of each country (ISO3; ``CA5`` = the five together): the same in every chart."""
+SIDE_COLORS: dict[str, str] = {"china": OKABE_ITO["sky_blue"], "partner": "#444444"}
+"""Colour of China's reports vs the partners' reports (mirror statistics); also drawn solid vs dashed."""
+SIDE_LINESTYLES: dict[str, str] = {"china": "-", "partner": "--"}
+PERIOD_COLORS = ("#BBBBBB", "#555555", OKABE_ITO["sky_blue"], OKABE_ITO["yellow"])
+"""Neutral colours for periods (before/after ...) so they never look like a country."""
+BALANCE_COLOR = "#BDBDBD"
+NEIGHBOUR_COLOR = "#F2F2F2"
+WATER_COLOR = "#D9E8F3"
+
+LOG_THRESHOLD = 50.0
+"""Time series use a log axis when max/min of the positive values exceeds this."""
+
+MAP_EXTENT = (45.0, 135.0, 15.0, 56.0)
+"""lon_min, lon_max, lat_min, lat_max of :func:`region_map`."""
+
+
+def country_color(code: str) -> str:
+    """Fixed colour of an ISO3 code (or ``CA5``); unknown codes get a neutral grey."""
+    return COUNTRY_COLORS.get(str(code).upper(), "#888888")
+
+
+def country_label(code: str) -> str:
+    try:
+        return countries.name(str(code).upper())
+    except (AttributeError, LookupError):
+        return str(code)
+
+
+def country_order(codes: Iterable[str]) -> list[str]:
+    """The five in their fixed order, then CA5, then anything else alphabetically."""
+    fixed = [*countries.FIVE, countries.GROUP]
+    codes = list(dict.fromkeys(str(c) for c in codes))
+    return [c for c in fixed if c in codes] + sorted(c for c in codes if c not in fixed)
+
+
+def wants_log(values: Iterable[float], log: bool | None = None, threshold: float = LOG_THRESHOLD) -> bool:
+    """``log`` if given, else True when the positive finite values span more than ``threshold``×."""
+    if log is not None:
+        return bool(log)
+    arr = np.asarray(pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce"), dtype=float)
+    arr = arr[np.isfinite(arr) & (arr > 0)]
+    if arr.size < 2:
+        return False
+    return float(arr.max() / arr.min()) > threshold
+
+
+def set_usd_axis(axis, values, log: bool) -> None:
+    """US$-millions tick labels on ``axis`` (ax.yaxis / ax.xaxis), log or linear."""
+    if log:
+        arr = np.asarray(values, dtype=float)
+        arr = arr[np.isfinite(arr) & (arr > 0)]
+        decades = math.log10(arr.max() / arr.min()) if arr.size else 0
+        subs = (1.0, 2.0, 5.0) if decades <= 3.2 else (1.0,)
+        axis.set_major_locator(LogLocator(base=10, subs=subs, numticks=12))
+        axis.set_minor_locator(NullLocator())
+        axis.set_minor_formatter(NullFormatter())
+    else:
+        axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(usd_formatter())
+    setattr(axis.axes, chart_export.UNIT_ATTR, "million US$")
+
+
+def scale_label(label: str, log: bool) -> str:
+    return f"{label} (log scale)" if log else label
+
+
+# --------------------------------------------------------------------------------------------
+# Figure creation, footnote, saving
+# --------------------------------------------------------------------------------------------
+
+FOOTNOTE_FONTSIZE = 7.5
+FOOTNOTE_GID = "tradeviz-footnote"
+
+
+def house_style(func):
+    """Build the chart inside the house-style context (global rcParams untouched)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with mstyle.context(paths.MPLSTYLE):
+            fig = func(*args, **kwargs)
+            settle_layout(fig)
+        inputs = [*args, *kwargs.values()]
+        caption = next(a for a in inputs if isinstance(a, Caption))
+        chart_export.record(fig, caption, inputs, format_usd)
+        chart_export.register_ipython()  # here, not only at import: a kernel may import tradeviz before IPython runs
+        return fig
+
+    return wrapper
+
+
+def settle_layout(fig: Figure) -> None:
+    """Draw once inside the house style, then freeze the layout.
+
+    Ticks (and their labels and grid lines) are created lazily at the first draw, from the rcParams
+    current at that moment, so drawing here, inside the house style, keeps the style when the
+    figure is drawn later outside it (Jupyter's inline display, a caller's savefig).  Freezing the
+    constrained layout computed by that draw makes every later rendering byte-identical (further
+    draws would only move it by sub-pixel amounts, at ~0.1 s each).  To edit a returned figure and
+    re-run the layout: ``fig.set_layout_engine("constrained")``.
+    """
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+
+
+def new_figure(
+    caption: Caption,
+    *,
+    nrows: int = 1,
+    ncols: int = 1,
+    prefix: str = "",
+    height_ratios=None,
+    sharex: bool = False,
+    figsize=None,
+):
+    """A closed (not registered with pyplot) figure with the footnote and room reserved for it."""
+    caption = check_caption(caption)
+    fig = plt.figure(figsize=figsize)
+    plt.close(fig)  # keep pyplot's registry clean; the Figure still renders and displays inline
+    text = footnote_text(caption, prefix=prefix)
+    width_pt = fig.get_figwidth() * 72
+    chars = max(40, int(width_pt / (FOOTNOTE_FONTSIZE * 0.56)))
+    lines = textwrap.wrap(text, width=chars, break_on_hyphens=False) or [""]
+    line_h = FOOTNOTE_FONTSIZE * 1.3 / 72 / fig.get_figheight()
+    pad = 6 / 72 / fig.get_figheight()
+    bottom = pad + len(lines) * line_h + pad
+    fig.text(
+        0.012,
+        pad,
+        "\n".join(lines),
+        ha="left",
+        va="bottom",
+        fontsize=FOOTNOTE_FONTSIZE,
+        color="#555555",
+        linespacing=1.3,
+        gid=FOOTNOTE_GID,
+    )
+    fig.set_layout_engine(ConstrainedLayoutEngine(rect=(0, bottom, 1, 1 - bottom), h_pad=0.04, w_pad=0.04))
+    gridspec_kw = {"height_ratios": height_ratios} if height_ratios else None
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=sharex, gridspec_kw=gridspec_kw)
+    return fig, axes.ravel().tolist()
+
+
+def footnote(fig: Figure) -> str:
+    """The footnote text drawn on ``fig`` ("" if it has none)."""
+    for text in fig.texts:
+        if text.get_gid() == FOOTNOTE_GID:
+            return text.get_text().replace("\n", " ")
+    return ""
+
+
+_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+}
+
+
+def save_figure(fig: Figure, path, *, dpi: float | None = None) -> Path:
+    """Save ``fig`` to ``path`` (.png, .svg or .pdf) deterministically; returns the path."""
+    path = Path(path)
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in _METADATA:
+        raise ValueError(f"save_figure: unsupported format {path.suffix!r}; use .png, .svg or .pdf")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with mstyle.context(paths.MPLSTYLE):
+        fig.savefig(path, format=fmt, dpi=dpi or "figure", metadata=_METADATA[fmt])
+    return path
+
+
+save_png = save_figure
+
+
+def fig_to_png_bytes(fig: Figure, *, dpi: float | None = None) -> bytes:
+    """PNG bytes of ``fig``, without the "Software" metadata: identical for identical figures."""
+    buf = io.BytesIO()
+    with mstyle.context(paths.MPLSTYLE):
+        fig.savefig(buf, format="png", dpi=dpi or "figure", metadata=_METADATA["png"])
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# Input checks
+# --------------------------------------------------------------------------------------------
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], chart: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{chart}: expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{chart}: missing column(s) {missing}; got {list(df.columns)}")
+    if df.empty:
+        raise ValueError(f"{chart}: the table is empty")
+
+
+def require_unique(df: pd.DataFrame, keys: list[str], chart: str) -> None:
+    dup = df.duplicated(subset=keys, keep=False)
+    if dup.any():
+        example = df.loc[dup, keys].drop_duplicates().head(3).to_dict("records")
+        raise ValueError(f"{chart}: more than one row per {'/'.join(keys)}, e.g. {example}")
+
+
+def legend_outside(ax, handles=None, labels=None, title=None):
+    kwargs = {"loc": "center left", "bbox_to_anchor": (1.01, 0.5), "title": title, "borderaxespad": 0.2}
+    if handles is not None:
+        return ax.legend(handles, labels if labels is not None else [h.get_label() for h in handles], **kwargs)
+    return ax.legend(**kwargs)
+
+
+def usd_year_axes(ax, values, use_log: bool, ylabel: str) -> None:
+    """Years along x, US$ along y (log scale if ``use_log``), both labelled."""
+    if use_log:
+        ax.set_yscale("log")
+    set_usd_axis(ax.yaxis, values, use_log)
+    year_axis(ax)
+    ax.set_xlabel("Year")
+    ax.set_ylabel(scale_label(ylabel, use_log))
+
+
+def year_axis(ax) -> None:
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
+
+
+def wrap(text: str, width: int = 24) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text

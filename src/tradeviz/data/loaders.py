@@ -1,0 +1,305 @@
+"""Loaders: curated tables as typed pandas DataFrames, checked against ``data/datapackage.json``.
+
+The Data Package descriptor is the one place where each table's fields, types, units and keys are
+written; the loaders read their column types from it.  Loading stops with a :class:`DataError`
+naming the file, the row and the column on a missing column, a value that does not parse, an
+empty required value, a duplicate key or an unknown source id — never a silent NaN.  The full
+validation (every constraint and foreign key) is ``tradeviz data validate``, with ``frictionless``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from tradeviz import countries, paths
+
+BOOLEAN = {"true": True, "false": False}
+
+
+class DataError(ValueError):
+    """A curated file that does not match its schema."""
+
+
+@lru_cache(maxsize=8)
+def _read_descriptor(path: Path, mtime_ns: int) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _descriptor(path: Path) -> dict:
+    if not path.exists():
+        raise DataError(f"{path}: not found; restore it from git (it describes every curated table).")
+    return _read_descriptor(path, path.stat().st_mtime_ns)
+
+
+def resource(name: str) -> dict:
+    """The Data Package resource called ``name``."""
+    package = _descriptor(paths.datapackage_path())
+    for res in package["resources"]:
+        if res["name"] == name:
+            return res
+    names = ", ".join(r["name"] for r in package["resources"])
+    raise DataError(f"No table {name!r} in {paths.datapackage_path()}. Tables: {names}.")
+
+
+def _convert(column: pd.Series, field: dict, path: Path) -> pd.Series:
+    """Parse one column of strings to the field's type; any value that does not parse is an error."""
+    kind, present = field["type"], column.notna()
+    if kind == "integer":
+        out = pd.to_numeric(column, errors="coerce")
+        bad = present & (out.isna() | (out % 1 != 0))
+        out = out.astype("Int64") if not bad.any() else out
+    elif kind == "number":
+        out = pd.to_numeric(column, errors="coerce").astype("float64")
+        bad = present & out.isna()
+    elif kind == "boolean":
+        out = column.map(BOOLEAN).astype("boolean")
+        bad = present & out.isna()
+    elif kind == "date":
+        out = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce")
+        bad = present & out.isna()
+    else:
+        out, bad = column.astype("string"), present & False
+    if bad.any():
+        row = bad.idxmax()
+        raise DataError(
+            f"{path} row {row + 2}, column {field['name']!r}: {column[row]!r} is not a valid {kind}. "
+            "Fix the value in the raw source and rebuild with `tradeviz data build`."
+        )
+    return out
+
+
+def _check(frame: pd.DataFrame, res: dict, path: Path, known_sources: set[str] | None) -> None:
+    schema = res["schema"]
+    for field in schema["fields"]:
+        col, rules = field["name"], field.get("constraints", {})
+        values = frame[col]
+        problem = None
+        if rules.get("required") and values.isna().any():
+            problem, row = "is empty but required", values.isna().idxmax()
+        elif "minimum" in rules and (values.dropna() < rules["minimum"]).any():
+            row = values[values < rules["minimum"]].index[0]
+            problem = f"= {values[row]} is below the minimum {rules['minimum']}"
+        elif "enum" in rules and not values.dropna().isin(rules["enum"]).all():
+            row = values[values.notna() & ~values.isin(rules["enum"])].index[0]
+            problem = f"= {values[row]!r} is not one of {rules['enum']}"
+        if problem:
+            raise DataError(f"{path} row {row + 2}, column {col!r}: value {problem}.")
+    key = schema.get("primaryKey", [])
+    dupes = frame.duplicated(key, keep="first") if key else pd.Series(False, index=frame.index)
+    if dupes.any():
+        row = dupes.idxmax()
+        values = ", ".join(f"{k}={frame.at[row, k]}" for k in key)
+        raise DataError(f"{path} row {row + 2}: duplicate key ({values}); each ({', '.join(key)}) must appear once.")
+    if known_sources is not None and "source_id" in frame:
+        unknown = ~frame["source_id"].isin(known_sources)
+        if unknown.any():
+            row = unknown.idxmax()
+            raise DataError(
+                f"{path} row {row + 2}, column 'source_id': unknown source {frame.at[row, 'source_id']!r}; "
+                "every source id must be in the sources table (add a provenance.json record to its raw folder)."
+            )
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """Any curated table by name, typed from the Data Package schema and checked.
+
+    Parsed once per process and file version (path, size, modification time); each call returns a copy.
+    """
+    res = resource(name)
+    path = paths.data_dir() / res["path"]
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise DataError(f"{path}: not found. Run `tradeviz data build` to create the curated tables.") from None
+    sources = None if name == "sources" else _source_ids()
+    return _parse(name, path, stat.st_size, stat.st_mtime_ns, sources).copy()
+
+
+def _source_ids() -> frozenset[str]:
+    return frozenset(load_table("sources")["source_id"])
+
+
+@lru_cache(maxsize=32)
+def _parse(name: str, path: Path, size: int, mtime_ns: int, sources: frozenset[str] | None) -> pd.DataFrame:
+    res = resource(name)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: not a readable CSV ({exc}). Rebuild it with `tradeviz data build`.") from None
+    fields = res["schema"]["fields"]
+    expected = [f["name"] for f in fields]
+    missing = [c for c in expected if c not in raw.columns]
+    if missing:
+        raise DataError(
+            f"{path}: missing column(s) {missing}; expected {expected}. Rebuild with `tradeviz data build`."
+        )
+    frame = pd.DataFrame({f["name"]: _convert(raw[f["name"]], f, path) for f in fields})
+    _check(frame, res, path, sources)
+    return frame
+
+
+def _only(frame: pd.DataFrame, country: str | None, *columns: str, allowed=countries.FIVE) -> pd.DataFrame:
+    """Rows where any of ``columns`` is ``country`` (a name, ISO2/ISO3 code or variant); all rows if None."""
+    if country is None:
+        return frame
+    code = countries.resolve(country, allowed=allowed)
+    keep = frame[list(columns)].eq(code).any(axis=1)
+    return frame[keep].reset_index(drop=True)
+
+
+WITH_CHINA = (countries.CHINA,) + countries.FIVE
+
+
+def load_trade(country: str | None = None) -> pd.DataFrame:
+    """IMF DOTS goods trade, one row per (year, reporter, partner, flow); value in million current US$.
+
+    ``country`` keeps the rows it reports or is the partner of ("Kyrgyz Republic", "KG", "KGZ" ...).
+    """
+    frame = _only(load_table("trade"), country, "reporter", "partner", allowed=WITH_CHINA)
+    frame["year"] = frame["year"].astype("int64")
+    frame["imf_estimate"] = frame["imf_estimate"].astype(bool)
+    for col in ("reporter", "partner", "flow", "valuation", "source_id"):
+        frame[col] = frame[col].astype(str)
+    return frame
+
+
+def load_partner_trade(reporter: str | None = None) -> pd.DataFrame:
+    """IMF DOTS goods trade of each reporter (China and the five) with every partner row of its workbook.
+
+    One row per (year, reporter, partner, flow), value in million current US$; ``partner_kind`` says whether the
+    partner is a country, a former country, an IMF aggregate (WLD = World) or a 'not specified' residual.
+    ``reporter`` keeps one reporter (China or one of the five, any spelling).
+    """
+    frame = load_table("partner_trade")
+    if reporter is not None:
+        code = countries.resolve(reporter, allowed=WITH_CHINA)
+        frame = frame[frame["reporter"] == code].reset_index(drop=True)
+    frame["year"] = frame["year"].astype("int64")
+    frame["imf_estimate"] = frame["imf_estimate"].astype(bool)
+    for col in ("reporter", "partner", "partner_kind", "flow", "valuation", "source_id"):
+        frame[col] = frame[col].astype(str)
+    return frame
+
+
+def load_dots_partners() -> pd.DataFrame:
+    """Codes of the DOTS partners: kind (country, former_country, aggregate, unallocated), name, DOTS label."""
+    frame = load_table("dots_partners")
+    for col in frame.columns:
+        frame[col] = frame[col].astype(str)
+    return frame
+
+
+def load_published() -> pd.DataFrame:
+    """Every published figure (officials, press, statistics offices) with its page and quoted sentence.
+
+    ``side`` says whose statistics, ``period`` full year or part of one; value_usd_millions in million US$
+    (empty for yuan figures).  ``in_series`` marks the figures of :func:`load_published_series`.
+    """
+    frame = load_table("published")
+    frame["year"] = frame["year"].astype("int64")
+    frame["in_series"] = frame["in_series"].astype(bool)
+    return frame
+
+
+def load_published_series(country: str | None = None) -> pd.DataFrame:
+    """One full-year published US$ figure per (year, partner, side, measure), China's side and the partners'.
+
+    ``country`` keeps one partner (CA5 is the five together, on China's side only).
+    """
+    frame = load_table("published_series")
+    if country is not None:
+        code = countries.resolve(country, allow_group=True)
+        frame = frame[frame["partner"] == code].reset_index(drop=True)
+    frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
+def load_published_places() -> pd.DataFrame:
+    """China's (and Russia's) published ranks and shares in the five's trade after 2020, each with its quote.
+
+    ``measure`` is ``rank`` (1 = largest partner) or ``share_pct`` (percent of the reporter's trade); ``period``
+    says whether the figure is for a full year or part of one.  Kept apart from the DOTS shares.
+    """
+    frame = load_table("published_places")
+    frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
+def load_targets() -> pd.DataFrame:
+    """Announced trade targets (value_usd_millions: annual turnover in million US$).
+
+    A deadline before its announcement is a :class:`DataError` naming the row and column.
+    """
+    frame = load_table("targets")
+    early = frame["deadline_year"].notna() & (frame["deadline_year"] < frame["announced_year"])
+    if early.any():
+        row = early.idxmax()
+        raise DataError(
+            f"{paths.data_dir() / resource('targets')['path']} row {row + 2}, column 'deadline_year': "
+            f"{frame.at[row, 'deadline_year']} comes before the announcement ({frame.at[row, 'announced_date']}). "
+            "Fix the raw targets.csv and rebuild with `tradeviz data build`."
+        )
+    return frame
+
+
+def load_pledges() -> pd.DataFrame:
+    """The January 2022 pledges and every later figure found reporting on them."""
+    return load_table("pledges")
+
+
+def load_gas_imports() -> pd.DataFrame:
+    """China's pipeline-gas imports by value per supplier (million US$), full and partial years."""
+    frame = load_table("gas_imports")
+    frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
+def load_borders(country: str | None = None) -> pd.DataFrame:
+    """Land border with China per partner (border_length_km is <NA> where there is none)."""
+    frame = _only(load_table("borders"), country, "country")
+    frame["borders_china"] = frame["borders_china"].astype(bool)
+    return frame
+
+
+def load_bri(country: str | None = None) -> pd.DataFrame:
+    """Belt and Road cooperation documents; ``date``/``year`` are <NA> where our sources give no date."""
+    return _only(load_table("bri"), country, "country")
+
+
+def load_sources() -> pd.DataFrame:
+    return load_table("sources")
+
+
+def load_countries() -> pd.DataFrame:
+    return load_table("countries")
+
+
+def load_context() -> pd.DataFrame:
+    return load_table("context")
+
+
+def _indicator(indicator: str, column: str, country: str | None = None) -> pd.DataFrame:
+    context = _only(load_context(), country, "country", allowed=WITH_CHINA)
+    rows = context[context["indicator"] == indicator]
+    out = rows[["country", "year", "value", "source_id"]].rename(columns={"value": column})
+    out["year"] = out["year"].astype("int64")
+    return out.reset_index(drop=True)
+
+
+def load_gdp(country: str | None = None) -> pd.DataFrame:
+    """GDP per country-year in current US$ (not millions): columns country, year, gdp_usd, source_id."""
+    return _indicator("gdp_current_usd", "gdp_usd", country)
+
+
+def load_population(country: str | None = None) -> pd.DataFrame:
+    """Population per country-year (persons): columns country, year, population, source_id."""
+    return _indicator("population", "population", country)
+
+
+def load_cpi() -> pd.DataFrame:
+    """US CPI-U annual averages (1982-84=100): columns year, cpi, source_id."""
+    return _indicator("us_cpi_u_annual_average", "cpi").drop(columns="country")

@@ -1,0 +1,198 @@
+"""Pure metric functions over the tidy tables of :mod:`tradeviz.data`.
+
+Conventions used throughout:
+
+- Values are goods trade in **current US$ millions** (``value_usd_millions``) unless a column or
+  ``unit`` field says otherwise.  GDP is in US$ and population in persons (not millions).
+- Growth between years s < e: multiple ``M = V_e / V_s``; CAGR ``(V_e / V_s) ** (1 / (e - s)) - 1``,
+  a fraction per year (0.15 = 15 %/yr).  Year-on-year change ``V_t / V_{t-1} - 1``; index ``100 V_t / V_b``.
+- A zero, negative or missing base never yields inf, a ZeroDivisionError or a silent number: the
+  result is NaN, a ``status``/``reason`` column (or field) says why, and a :class:`MetricWarning` is issued.
+- ``side="china"`` uses China's reports (reporter CHN, partner X); ``side="partner"`` uses the
+  partners' own reports (reporter X, partner CHN).  A sum over several partners is NaN for any year
+  in which one of them is missing on that side (``complete``/``n_reporting``/``missing`` say which),
+  with the sum of what *was* reported kept apart as ``partial_total``.
+- Years before 1992 are rejected: the five became independent states at the end of 1991.
+- Results name their inputs: ``side`` and ``source_ids`` columns, or fields of the same names.
+
+Core functions (:func:`bilateral_totals`, :func:`growth_between`, :func:`index_to_base`,
+:func:`yoy_change`, :func:`shares`, :func:`hhi`, :func:`mirror_table`) work on any reporter × partner
+panel; the others are thin wrappers for China and the five.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from tradeviz.countries import FIRST_YEAR_AS_STATES
+
+SIDES = {"china": "China's reports", "partner": "partners' reports"}
+"""Reporting sides: whose customs figures a series comes from."""
+
+
+VALUE = "value_usd_millions"
+MEASURES = ("total_trade", "china_exports", "china_imports")
+OK, NOT_COMPUTABLE = "ok", "not computable"
+QUALIFIER_RANK = {"exact": 0, "approximate": 1, "lower_bound": 2}
+"""Preference among published figures for the same year: exact, then approximate, then lower bound."""
+
+_TRADE_COLUMNS = ("year", "reporter", "partner", "flow", VALUE, "source_id")
+_PUBLISHED_COLUMNS = ("year", "partner", "measure", "value_usd_millions", "qualifier", "source_id")
+_GROUP_KEYS = ("side", "partner", "reporter", "exporter", "importer", "country")
+
+
+class MetricWarning(UserWarning):
+    """A metric came out NaN because an input was zero, negative or missing (the message says which)."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} is missing columns {missing}; got {list(frame.columns)}")
+
+
+def _check_side(side: str) -> str:
+    if side not in SIDES:
+        raise ValueError(f"side must be one of {list(SIDES)} (China's or the partners' reports), not {side!r}")
+    return side
+
+
+def check_years(available: pd.Series, label: str, *years: int) -> None:
+    """Raise ValueError unless every year is an integer within the data and not before 1992."""
+    if available.empty:
+        raise ValueError(f"no data for {label}")
+    lo, hi = max(int(available.min()), FIRST_YEAR_AS_STATES), int(available.max())
+    for year in years:
+        if isinstance(year, bool) or not isinstance(year, numbers.Integral):
+            raise ValueError(f"year must be a whole number, not {year!r}; valid years for {label} are {lo}–{hi}")
+        if year < FIRST_YEAR_AS_STATES:
+            raise ValueError(
+                f"year {year} is before {FIRST_YEAR_AS_STATES}: the five Central Asian states became independent "
+                f"at the end of 1991; valid years for {label} are {lo}–{hi}"
+            )
+        if not lo <= year <= hi:
+            raise ValueError(f"year {year} is outside the data: valid years for {label} are {lo}–{hi}")
+
+
+def check_period(start: int, end: int) -> None:
+    if end <= start:
+        raise ValueError(f"end year ({end}) must be after start year ({start})")
+
+
+def _keys(frame: pd.DataFrame, by: Iterable[str] | None) -> list[str]:
+    keys = [c for c in _GROUP_KEYS if c in frame.columns] if by is None else list(by)
+    if not keys:
+        raise ValueError(f"no group columns: pass by=...; none of {_GROUP_KEYS} is in the table")
+    return keys
+
+
+def _select(conditions: list[np.ndarray], labels: list[str]) -> pd.Categorical:
+    """Per row, the label of the first true condition, else '' — as a Categorical ('' is code 0).
+
+    A Categorical keeps reason columns cheap on large panels (no per-row string objects).
+    """
+    codes = np.select(conditions, np.arange(1, len(labels) + 1, dtype=np.int8), default=0)
+    return pd.Categorical.from_codes(np.atleast_1d(codes), categories=["", *labels])
+
+
+def _problems(base, end=None, years=None) -> pd.Categorical:
+    """Reasons ('' = fine) for a base value (and optionally an end value and a period)."""
+    base = np.atleast_1d(np.asarray(base, dtype=float))
+    conds = [np.isnan(base), base == 0, base < 0]
+    labels = ["missing base value", "zero base value", "negative base value"]
+    if end is not None:
+        end = np.atleast_1d(np.asarray(end, dtype=float))
+        conds += [np.isnan(end), end < 0]
+        labels += ["missing end value", "negative end value"]
+    if years is not None:
+        conds.append(~(np.asarray(years, dtype=float) > 0))
+        labels.append("period shorter than one year")
+    return _select(conds, labels)
+
+
+def _warn(reason, what: str) -> None:
+    """Issue one MetricWarning summarising the non-empty reasons.
+
+    E.g. "CAGR is NaN for 1 of 5 value(s): zero base value (1)".
+    """
+    counts = pd.Series(np.atleast_1d(reason)).value_counts()
+    counts = counts[(counts.index != "") & (counts > 0)]
+    if len(counts):
+        detail = ", ".join(f"{r} ({n})" for r, n in counts.items())
+        total = len(np.atleast_1d(reason))
+        warnings.warn(f"{what} is NaN for {counts.sum()} of {total} value(s): {detail}", MetricWarning, stacklevel=3)
+
+
+def _growth(start, end, years):
+    """Vectorised multiple, CAGR and reason; NaN wherever the reason is non-empty."""
+    start, end, years = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=float)) for a in (start, end, years)))
+    reason = _problems(start, end, years)
+    ok = reason == ""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        multiple = np.where(ok, end / start, np.nan)
+        rate = np.where(ok, multiple ** (1.0 / years) - 1.0, np.nan)
+    return multiple, rate, reason
+
+
+def _like(values: np.ndarray, *inputs):
+    """Shape the result like the inputs: a Series if any input is one, a float if all are scalars."""
+    for item in inputs:
+        if isinstance(item, pd.Series):
+            return pd.Series(values, index=item.index)
+    return float(values[0]) if all(np.ndim(item) == 0 for item in inputs) else values
+
+
+def _status(reason) -> pd.Categorical:
+    return pd.Categorical.from_codes((reason != "").astype(np.int8), categories=[OK, NOT_COMPUTABLE])
+
+
+def _join_ids(ids: Iterable) -> str:
+    return "; ".join(sorted({i for s in ids if isinstance(s, str) for i in s.split("; ") if i}))
+
+
+def _ids_from_codes(codes: list[np.ndarray], labels: list) -> pd.Categorical:
+    """Row-wise union of source ids; ``codes[i]`` indexes ``labels[i]`` (−1 = none).
+
+    The union is formed once per distinct combination of codes, not per row, so this stays
+    vectorised on large panels; the result is a Categorical of '; '-joined, sorted ids.
+    """
+    key, radix, radices = np.zeros(len(codes[0]), dtype=np.int64), 1, []
+    for code, label in zip(codes, labels):  # mixed-radix key: one digit (code + 1) per column
+        radices.append(radix)
+        key += (np.asarray(code, dtype=np.int64) + 1) * radix
+        radix *= len(label) + 1
+    combo, keys = pd.factorize(key)
+
+    def members(k: int) -> list[str]:
+        digits = ((k // r) % (len(label) + 1) for r, label in zip(radices, labels))
+        return [label[d - 1] for d, label in zip(digits, labels) if d]
+
+    names = [_join_ids(members(k)) for k in keys]
+    name_codes, categories = pd.factorize(np.array(names, dtype=object))
+    return pd.Categorical.from_codes(name_codes[combo], categories=categories)
+
+
+def _union_ids(*columns: pd.Series) -> pd.Series:
+    """Row-wise union of the '; '-joined source-id strings in several aligned columns."""
+    factorized = [pd.factorize(col) for col in columns]
+    ids = _ids_from_codes([c for c, _ in factorized], [np.asarray(u, dtype=object) for _, u in factorized])
+    return pd.Series(ids, index=columns[0].index)
+
+
+def _with_ids(frame: pd.DataFrame, extra: Iterable) -> pd.Series:
+    """``frame``'s source_ids plus the ids in ``extra`` (the same on every row)."""
+    current = frame["source_ids"] if "source_ids" in frame.columns else pd.Series("", index=frame.index)
+    return _union_ids(current, pd.Series(_join_ids(extra), index=frame.index))
+
+
+def _float_or_none(value) -> float | None:
+    """A JSON-safe number: NaN/NA -> None."""
+    return None if pd.isna(value) else float(value)

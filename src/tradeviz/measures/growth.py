@@ -1,0 +1,343 @@
+"""Growth: multiples, CAGR, index, year-on-year change, and the growth summaries of the CLI."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from tradeviz import countries
+from tradeviz.countries import GROUP
+from tradeviz.measures.common import (
+    _PUBLISHED_COLUMNS,
+    MEASURES,
+    NOT_COMPUTABLE,
+    OK,
+    QUALIFIER_RANK,
+    SIDES,
+    MetricWarning,
+    _check_side,
+    _float_or_none,
+    _growth,
+    _join_ids,
+    _keys,
+    _like,
+    _problems,
+    _require,
+    _status,
+    _union_ids,
+    _warn,
+    check_period,
+    check_years,
+)
+from tradeviz.measures.deflation import cpi_factors
+from tradeviz.measures.panels import _label, _members, total_trade
+
+# --------------------------------------------------------------------------- growth primitives
+
+
+def growth_multiple(start, end):
+    """Growth multiple ``M = end / start`` (dimensionless; scalars, arrays or Series).
+
+    NaN with a :class:`MetricWarning` where ``start`` is zero, negative or missing.
+    """
+    multiple, _, reason = _growth(start, end, 1)
+    _warn(reason, "growth multiple")
+    return _like(multiple, start, end)
+
+
+def cagr(start, end, years):
+    """Compound annual growth rate ``(end / start) ** (1 / years) - 1`` (fraction per year).
+
+    ``years`` = end year − start year.  NaN with a :class:`MetricWarning` where ``start`` is zero,
+    negative or missing, ``end`` is missing or negative, or ``years`` ≤ 0.
+    """
+    _, rate, reason = _growth(start, end, years)
+    _warn(reason, "CAGR")
+    return _like(rate, start, end, years)
+
+
+def growth_between(frame: pd.DataFrame, start: int, end: int, value: str = "total", by=None) -> pd.DataFrame:
+    """Multiple and CAGR of ``value`` from ``start`` to ``end`` for every group of a tidy panel.
+
+    ``frame`` has a ``year`` column and one row per (group, year); groups are the ``by`` columns
+    (default: whichever of side/partner/reporter/exporter/importer/country are present).
+    Returns one row per group: start_year, end_year, start_value, end_value, multiple,
+    cagr (fraction/yr), status, reason (and source_ids when the input has them).
+    """
+    keys = _keys(frame, by)
+    check_years(frame["year"], "this table", start, end)
+    check_period(start, end)
+    cols = keys + [value] + (["source_ids"] if "source_ids" in frame.columns else [])
+    first = frame.loc[frame["year"].eq(start), cols].set_index(keys)
+    last = frame.loc[frame["year"].eq(end), cols].set_index(keys)
+    if first.index.has_duplicates or last.index.has_duplicates:
+        raise ValueError(
+            f"more than one row per group and year: pass by= the columns that identify a series (now {keys})"
+        )
+    first, last = first.align(last, join="outer")
+    multiple, rate, reason = _growth(first[value].to_numpy(), last[value].to_numpy(), end - start)
+    _warn(reason, f"growth {start}–{end}")
+    out = pd.DataFrame(
+        {
+            "start_year": start,
+            "end_year": end,
+            "start_value": first[value].to_numpy(),
+            "end_value": last[value].to_numpy(),
+            "multiple": multiple,
+            "cagr": rate,
+            "status": _status(reason),
+            "reason": reason,
+        },
+        index=first.index,
+    ).reset_index()
+    if "source_ids" in cols:
+        out["source_ids"] = _union_ids(first["source_ids"], last["source_ids"]).to_numpy()
+    return out
+
+
+def index_to_base(frame: pd.DataFrame, base_year: int, value: str = "total", by=None) -> pd.DataFrame:
+    """Add ``index`` = 100 × V_t / V_base_year within each group, and ``index_reason``.
+
+    NaN (with a :class:`MetricWarning`) for groups whose base value is zero, negative or missing.
+    """
+    keys = _keys(frame, by)
+    check_years(frame["year"], "this table", base_year)
+    base = frame.loc[frame["year"].eq(base_year), keys + [value]].rename(columns={value: "_base"})
+    out = frame.merge(base, on=keys, how="left", validate="many_to_one")
+    reason = _problems(out["_base"])
+    _warn(reason[~out.duplicated(keys).to_numpy()], f"index (base {base_year}=100)")  # once per group
+    out["index"] = 100.0 * out[value] / out["_base"].where(reason == "")
+    out["index_reason"] = reason
+    return out.drop(columns="_base")
+
+
+def yoy_change(frame: pd.DataFrame, value: str = "total", by=None) -> pd.DataFrame:
+    """Add ``yoy`` = V_t / V_{t−1} − 1 (fraction) within each group, and ``yoy_reason``.
+
+    NaN where the previous calendar year is absent ("first year" / "missing base value"), its value
+    is zero or negative, or the year's own value is missing; a :class:`MetricWarning` is issued for
+    every such row except the first year of a group.  Rows come back sorted by group and year.
+    """
+    keys = _keys(frame, by)
+    out = frame.sort_values(keys + ["year"]).reset_index(drop=True)
+    grouped = out.groupby(keys, sort=False)
+    prev_year, prev = grouped["year"].shift(), grouped[value].shift()
+    first = prev_year.isna().to_numpy()
+    prev = prev.where(prev_year.eq(out["year"] - 1))  # a gap in years is a missing base, not last-but-one
+    reason = _problems(prev, out[value]).add_categories("first year")
+    reason[first] = "first year"
+    _warn(reason[~first], "year-on-year change")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["yoy"] = np.where(reason == "", out[value] / prev - 1.0, np.nan)
+    out["yoy_reason"] = reason
+    return out
+
+
+# --------------------------------------------------------------------------- CLI-level summaries
+
+
+def growth_result(
+    *,
+    code,
+    name,
+    start,
+    end,
+    start_value,
+    end_value,
+    source,
+    side,
+    source_ids,
+    measure,
+    reason="",
+    real=False,
+    cpi=None,
+    base_year=None,
+    extra=None,
+) -> dict:
+    """Assemble the JSON-serialisable growth summary shared by the DOTS and published paths."""
+    unit, deflator = "million current US$", None
+    if real:
+        if cpi is None:
+            raise ValueError("real=True needs cpi= (the US CPI table, tradeviz.data.load_cpi())")
+        base_year = end if base_year is None else base_year
+        factor, deflator, cpi_ids = cpi_factors(cpi, [start, end], base_year, [start_value, end_value])
+        start_value, end_value = start_value * factor[0], end_value * factor[1]
+        unit = f"million constant {base_year} US$"
+        source_ids = sorted(set(source_ids) | set(filter(None, cpi_ids.split("; "))))
+    multiple, rate, problem = _growth(start_value, end_value, end - start)
+    reason = reason or str(problem[0])
+    if reason:
+        warnings.warn(f"growth {name} {start}–{end} is not computable: {reason}", MetricWarning, stacklevel=3)
+    return {
+        "partner": code,
+        "partner_name": name,
+        "measure": measure,
+        "start_year": int(start),
+        "end_year": int(end),
+        "start_value": _float_or_none(start_value),
+        "end_value": _float_or_none(end_value),
+        "unit": unit,
+        "multiple": None if reason else float(multiple[0]),
+        "cagr": None if reason else float(rate[0]),
+        "source": source,
+        "side": side,
+        "source_ids": list(source_ids),
+        "deflator": deflator,
+        "status": NOT_COMPUTABLE if reason else OK,
+        "reason": reason or None,
+        **(extra or {}),
+    }
+
+
+def growth_summary(
+    trade: pd.DataFrame,
+    partner,
+    start: int,
+    end: int,
+    *,
+    side: str = "china",
+    real: bool = False,
+    cpi: pd.DataFrame | None = None,
+    base_year: int | None = None,
+    exclude: Iterable[str] = (),
+) -> dict:
+    """Growth of total trade (exports + imports) between China and ``partner`` from the trade table only.
+
+    Returns a JSON-serialisable dict: partner, partner_name, start/end year and value, unit, multiple
+    (end/start), cagr (fraction/yr), source ("trade"), side, source_ids, deflator, status, reason, and
+    imf_estimate ([start, end]: True where a value includes an IMF estimate instead of a report).
+    ``real=True`` deflates both values with the US CPI to constant ``base_year`` (default ``end``) dollars.
+    ``partner`` and ``exclude`` as in :func:`total_trade` (e.g. ``"all", exclude="KAZ"``).
+    """
+    members, label, name = _members(partner, exclude)
+    series = total_trade(trade, partner, side, exclude=exclude)
+    check_years(series["year"], _label(label, side), start, end)
+    check_period(start, end)
+    rows = series.set_index("year").loc[[start, end]]
+    gaps = [
+        f"{y}: no complete report from {rows.at[y, 'missing']} ({SIDES[side]})"
+        for y in (start, end)
+        if not rows.at[y, "complete"]
+    ]
+    problem = str(_problems(rows.at[start, "total"], rows.at[end, "total"])[0])
+    return growth_result(
+        code=label,
+        name=name,
+        start=start,
+        end=end,
+        start_value=rows.at[start, "total"],
+        end_value=rows.at[end, "total"],
+        source="trade",
+        side=side,
+        source_ids=sorted(set(_join_ids(rows["source_ids"]).split("; ")) - {""}),
+        measure="total_trade",
+        reason=f"{problem} ({'; '.join(gaps)})" if gaps else problem,
+        real=real,
+        cpi=cpi,
+        base_year=base_year,
+        extra={
+            "members": list(members),
+            "n_reporting": [int(rows.at[y, "n_reporting"]) for y in (start, end)],
+            "imf_estimate": [bool(rows.at[y, "imf_estimate"]) for y in (start, end)],
+        },
+    )
+
+
+def _published_value(rows: pd.DataFrame, year: int, label: str) -> tuple[float, list[str], str, str]:
+    """Pick one published USD value for a year: the series figure if one is marked, else the best qualifier
+    (identical values from several sources merge)."""
+    here = rows.loc[rows["year"].eq(year)]
+    if here.empty:
+        return np.nan, [], "", f"no published figure for {label} in {year}"
+    usd = here.loc[here["value_usd_millions"].notna()]
+    if usd.empty:
+        units = ", ".join(sorted(here["unit"].astype(str).unique())) if "unit" in here.columns else "not USD"
+        return np.nan, sorted(here["source_id"]), "", f"published figure for {year} is not in US$ ({units})"
+    if "in_series" in usd.columns and usd["in_series"].astype(bool).any():
+        usd = usd.loc[usd["in_series"].astype(bool)]
+    rank = usd["qualifier"].map(QUALIFIER_RANK).fillna(len(QUALIFIER_RANK))
+    best = usd.loc[rank.eq(rank.min())]
+    if best["value_usd_millions"].nunique() > 1:
+        listing = "; ".join(f"{v:g} ({s})" for v, s in zip(best["value_usd_millions"], best["source_id"]))
+        raise ValueError(f"published figures for {label} in {year} disagree: {listing}; choose with source_ids=[...]")
+    return float(best["value_usd_millions"].iloc[0]), sorted(best["source_id"]), str(best["qualifier"].iloc[0]), ""
+
+
+def published_usd(
+    published: pd.DataFrame, partner="all", measure: str = "total_trade", after: int | None = None
+) -> pd.DataFrame:
+    """Published figures in US$ for one partner (or the five, ``"all"``) and measure, one row per figure.
+
+    Only rows stated in US$ (``value_usd_millions`` present) are kept; ``after`` keeps years > after
+    (e.g. the last DOTS year, to show later published totals beside the series, never spliced in).
+    Columns: year, partner, measure, value_usd_millions (million current US$), qualifier, source_id.
+    """
+    _require(published, _PUBLISHED_COLUMNS, "published table")
+    code = countries.resolve(partner, allow_group=True) if isinstance(partner, str) else partner
+    rows = published[
+        (published["partner"] == code) & (published["measure"] == measure) & published["value_usd_millions"].notna()
+    ]
+    if after is not None:
+        rows = rows[rows["year"] > after]
+    cols = ["year", "partner", "measure", "value_usd_millions", "qualifier", "source_id"]
+    return rows[cols].sort_values(["year", "source_id"]).reset_index(drop=True)
+
+
+def published_growth(
+    published: pd.DataFrame,
+    partner,
+    start: int,
+    end: int,
+    *,
+    measure: str = "total_trade",
+    side: str = "china",
+    source_ids: Iterable[str] | None = None,
+    real: bool = False,
+    cpi: pd.DataFrame | None = None,
+    base_year: int | None = None,
+) -> dict:
+    """Growth between two full-year published figures (officials, press, statistics offices) only — never DOTS.
+
+    Same fields as :func:`growth_summary`, with source "published", ``side`` whose statistics ("china": China's
+    customs; "partner": the partner's own), and start/end_qualifier.  Per year the figure of the published
+    series is used where one is marked, else the best-qualified US$ figure (exact > approximate > lower bound);
+    partial-year figures never count; ``source_ids`` restricts the candidates.
+    """
+    _require(published, _PUBLISHED_COLUMNS, "published-figures table")
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {list(MEASURES)}, not {measure!r}")
+    _check_side(side)
+    code = countries.resolve(partner, allow_group=True)
+    if side == "partner" and code == GROUP:
+        raise ValueError("the five together publish no joint figure: use side='china' for 'all'")
+    label = f"{code} {measure} ({SIDES[side]}, published figures)"
+    rows = published.loc[published["partner"].eq(code) & published["measure"].eq(measure)]
+    if "side" in rows.columns:
+        rows = rows.loc[rows["side"].eq(side) & rows["period"].eq("full_year")]
+    if source_ids is not None:
+        wanted = [source_ids] if isinstance(source_ids, str) else list(source_ids)
+        rows = rows.loc[rows["source_id"].isin(wanted)]
+        label += f" from {', '.join(wanted)}"
+    check_years(rows["year"], label, start, end)
+    check_period(start, end)
+    (v0, ids0, q0, r0), (v1, ids1, q1, r1) = (_published_value(rows, y, label) for y in (start, end))
+    return growth_result(
+        code=code,
+        name=countries.name(code),
+        start=start,
+        end=end,
+        start_value=v0,
+        end_value=v1,
+        source="published",
+        side=side,
+        source_ids=sorted(set(ids0) | set(ids1)),
+        measure=measure,
+        reason="; ".join(filter(None, (r0, r1))),
+        real=real,
+        cpi=cpi,
+        base_year=base_year,
+        extra={"start_qualifier": q0 or None, "end_qualifier": q1 or None},
+    )

@@ -1,0 +1,528 @@
+"""Measures on the published 2019–2025 figures, and where they may meet the IMF DOTS series.
+
+Inputs are the tables of :mod:`tradeviz.data`: ``trade`` (DOTS), ``published`` (every published figure) and
+``series`` (published_series: one full-year US$ figure per year, partner, side and measure).  Values are
+million current US$.
+
+The join rule.  DOTS takes China's reports from China's customs, so a published China-customs figure for a DOTS
+year should match DOTS closely.  :func:`overlap_table` compares every such figure with DOTS:
+``ratio = published / DOTS``; a figure agrees when ``|ratio − 1| ≤ OVERLAP_TOLERANCE``.  A joined series
+(DOTS to 2020, then the published China-side figures) is allowed for a partner only when its total trade has at
+least one exact or approximate published figure in the last ``OVERLAP_WINDOW`` DOTS years and every published
+figure for it in those years agrees (:func:`join_check`).  Otherwise growth across the seam is refused, with the
+reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from tradeviz import countries
+from tradeviz.countries import CHINA, FIVE, GROUP
+from tradeviz.measures import common, growth, mirror, panels
+
+OVERLAP_TOLERANCE = 0.02
+"""Largest relative gap, |published / DOTS − 1|, at which a published China-customs figure agrees with DOTS.
+
+Press figures are rounded to 0.1 billion (up to 1.7% of a US$3 billion total) and DOTS may hold a later revision;
+2% allows for both and no more."""
+OVERLAP_WINDOW = 5
+"""Only published figures for the last five DOTS years decide whether the join is allowed (older ones are shown)."""
+MEASURE_FLOWS = {"total_trade": "total", "china_exports": "exports", "china_imports": "imports"}
+BASIS_DOTS = "IMF DOTS (China's reports)"
+BASIS_PUBLISHED = "published (China's customs)"
+
+
+def _partners(partner) -> list[str]:
+    if partner is None:
+        return list(FIVE) + [GROUP]
+    return [countries.resolve(partner, allow_group=True)] if isinstance(partner, str) else list(partner)
+
+
+def dots_china_side(trade: pd.DataFrame) -> pd.DataFrame:
+    """China's DOTS reports per year, partner (the five and CA5) and measure: long table, million US$."""
+    totals = panels.partner_totals(trade, "china")
+    rows = totals.melt(
+        id_vars=["year", "partner", "source_ids"],
+        value_vars=list(MEASURE_FLOWS.values()),
+        var_name="flow",
+        value_name="dots_usd_millions",
+    )
+    rows["measure"] = rows["flow"].map({v: k for k, v in MEASURE_FLOWS.items()})
+    return rows.dropna(subset=["dots_usd_millions"]).drop(columns="flow")
+
+
+def overlap_table(
+    trade: pd.DataFrame, published: pd.DataFrame, *, tolerance: float = OVERLAP_TOLERANCE, window: int = OVERLAP_WINDOW
+) -> pd.DataFrame:
+    """Every full-year US$ published figure for a year DOTS also covers, beside China's DOTS value.
+
+    China's-customs figures (side "china") are the evidence; figures whose page names no statistical source
+    (side "unstated") are listed too, with ``evidence`` False, because a reader will ask about them.
+    Columns: partner, year, measure, side, published_usd_millions, qualifier, dots_usd_millions, difference
+    (published − DOTS), ratio (published / DOTS), agrees (``|ratio − 1| ≤ tolerance``; for a lower bound,
+    DOTS ≥ bound × (1 − tolerance)), in_window (year among the last ``window`` DOTS years), evidence (an exact
+    or approximate China-customs figure in the window: these decide the join), window_first, figure_id,
+    source_id, dots_source_ids.
+    """
+    last = int(trade["year"].max())
+    pub = published.loc[
+        published["side"].isin(["china", "unstated"])
+        & published["period"].eq("full_year")
+        & published["value_usd_millions"].notna()
+    ]
+    dots = dots_china_side(trade)
+    out = pub.merge(dots, on=["year", "partner", "measure"], how="inner")
+    out = out.rename(columns={"value_usd_millions": "published_usd_millions", "source_ids": "dots_source_ids"})
+    out["difference"] = out["published_usd_millions"] - out["dots_usd_millions"]
+    out["ratio"] = out["published_usd_millions"] / out["dots_usd_millions"]
+    bound = out["qualifier"].eq("lower_bound")
+    out["agrees"] = np.where(
+        bound,
+        out["dots_usd_millions"] >= out["published_usd_millions"] * (1 - tolerance),
+        (out["ratio"] - 1).abs() <= tolerance,
+    )
+    out["in_window"] = out["year"] > last - window
+    out["evidence"] = out["in_window"] & out["side"].eq("china") & out["qualifier"].ne("lower_bound")
+    out["window_first"] = last - window + 1
+    columns = [
+        "partner",
+        "year",
+        "measure",
+        "side",
+        "published_usd_millions",
+        "qualifier",
+        "dots_usd_millions",
+        "difference",
+        "ratio",
+        "agrees",
+        "in_window",
+        "evidence",
+        "window_first",
+        "figure_id",
+        "source_id",
+        "dots_source_ids",
+    ]
+    order = {code: i for i, code in enumerate(list(FIVE) + [GROUP])}
+    out = out[columns].sort_values(
+        ["partner", "measure", "year", "figure_id"], key=lambda s: s.map(order) if s.name == "partner" else s
+    )
+    return out.reset_index(drop=True)
+
+
+def join_check(overlap: pd.DataFrame, partner, *, window: int = OVERLAP_WINDOW) -> dict:
+    """May China's DOTS series for ``partner`` be continued with the published China-customs figures?
+
+    Returns {partner, allowed, reason, evidence}: ``evidence`` is the list of figure ids that decided.
+    """
+    code = _partners(partner)[0]
+    rows = overlap.loc[overlap["partner"].eq(code) & overlap["evidence"]]
+    totals = rows.loc[rows["measure"].eq("total_trade") & rows["qualifier"].ne("lower_bound")]
+    label = countries.name(code)
+    if totals.empty:
+        first = int(overlap["window_first"].iloc[0]) if len(overlap) else None
+        span = f" ({first}–{first + window - 1})" if first else ""
+        return dict(
+            partner=code,
+            allowed=False,
+            evidence=[],
+            reason=f"no published China-customs total for {label} in the last {window} DOTS years{span} "
+            "was found to compare with DOTS, so the two series cannot be shown to agree",
+        )
+    bad = rows.loc[~rows["agrees"].astype(bool)]
+    if not bad.empty:
+        listing = "; ".join(
+            f"{r.year} {r.measure}: published {r.published_usd_millions:,.1f} vs DOTS "
+            f"{r.dots_usd_millions:,.1f} (ratio {r.ratio:.3f})"
+            for r in bad.itertuples()
+        )
+        return dict(
+            partner=code,
+            allowed=False,
+            evidence=list(bad["figure_id"]),
+            reason=f"published China-customs figures for {label} disagree with DOTS by more than "
+            f"{OVERLAP_TOLERANCE:.0%}: {listing}",
+        )
+    years = ", ".join(str(y) for y in sorted(totals["year"].unique()))
+    worst = (rows["ratio"] - 1).abs().max()
+    return dict(
+        partner=code,
+        allowed=True,
+        evidence=list(rows["figure_id"]),
+        reason=f"{len(rows)} published China-customs figure(s) for {label} ({years}) agree with DOTS "
+        f"within {OVERLAP_TOLERANCE:.0%} (largest gap {worst:.1%})",
+    )
+
+
+def joined_series(trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataFrame, partner) -> pd.DataFrame:
+    """China-side total trade: DOTS to its last year, then the published China-customs series.
+
+    Raises ``ValueError`` with the reason when :func:`join_check` does not allow the join.  Columns: year,
+    partner, value_usd_millions, basis (:data:`BASIS_DOTS` or :data:`BASIS_PUBLISHED`), qualifier, figure_id,
+    source_id.
+    """
+    code = _partners(partner)[0]
+    check = join_check(overlap_table(trade, published), code)
+    if not check["allowed"]:
+        raise ValueError(f"DOTS and the published figures for {countries.name(code)} are not joined: {check['reason']}")
+    last = int(trade["year"].max())
+    dots = dots_china_side(trade)
+    dots = dots.loc[dots["partner"].eq(code) & dots["measure"].eq("total_trade")]
+    head = pd.DataFrame(
+        {
+            "year": dots["year"],
+            "partner": code,
+            "value_usd_millions": dots["dots_usd_millions"],
+            "basis": BASIS_DOTS,
+            "qualifier": "exact",
+            "figure_id": "",
+            "source_id": dots["source_ids"],
+        }
+    )
+    tail = published_china_totals(series, code)
+    tail = tail.loc[tail["year"].gt(last)]
+    return pd.concat([head, tail], ignore_index=True).sort_values("year").reset_index(drop=True)
+
+
+def chained_growth(
+    trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataFrame, partner, start: int, end: int
+) -> dict:
+    """Growth of China-side total trade between two years on the one series DOTS + published China customs.
+
+    Both years in DOTS: :func:`tradeviz.metrics.growth_summary`.  Otherwise the values come from
+    :func:`joined_series`; the result's ``chain`` says which years come from which source and which overlap
+    check allowed it.  A refused join gives status "not computable" with the reason.
+    """
+    code = _partners(partner)[0]
+    last = int(trade["year"].max())
+    common.check_period(start, end)
+    if end <= last:
+        return growth.growth_summary(trade, "all" if code == GROUP else code, start, end)
+    name = countries.name(code)
+    check = join_check(overlap_table(trade, published), code)
+    crosses = start <= last
+    chain = dict(
+        crosses=crosses,
+        last_dots_year=last,
+        overlap_check=check["reason"],
+        evidence=check["evidence"],
+        tolerance=OVERLAP_TOLERANCE,
+    )
+    if crosses and not check["allowed"]:
+        return growth.growth_result(
+            code=code,
+            name=name,
+            start=start,
+            end=end,
+            start_value=np.nan,
+            end_value=np.nan,
+            source="DOTS + published",
+            side="china",
+            source_ids=[],
+            measure="total_trade",
+            reason=f"the period crosses from DOTS (to {last}) to published figures, and {check['reason']}",
+            extra={"chain": chain},
+        )
+    values = published_china_totals(series, code) if not crosses else joined_series(trade, published, series, code)
+    common.check_years(
+        values["year"], f"{code} total trade (China's side, {'DOTS + ' if crosses else ''}published)", start, end
+    )
+    rows = values.set_index("year").loc[[start, end]]
+    ids = sorted({i for ids in rows["source_id"] for i in str(ids).split("; ") if i})
+    chain["basis"] = {int(y): b for y, b in rows["basis"].items()}
+    chain["figure_ids"] = [f for f in rows["figure_id"] if f]
+    return growth.growth_result(
+        code=code,
+        name=name,
+        start=start,
+        end=end,
+        start_value=rows.at[start, "value_usd_millions"],
+        end_value=rows.at[end, "value_usd_millions"],
+        source="DOTS + published" if crosses else "published",
+        side="china",
+        source_ids=ids,
+        measure="total_trade",
+        extra={"chain": chain, "qualifiers": [str(q) for q in rows["qualifier"]]},
+    )
+
+
+def published_china_totals(series: pd.DataFrame, partner) -> pd.DataFrame:
+    """The published China-customs total-trade series for one partner, in the joined_series layout."""
+    code = _partners(partner)[0]
+    pub = series.loc[series["partner"].eq(code) & series["side"].eq("china") & series["measure"].eq("total_trade")]
+    return (
+        pd.DataFrame(
+            {
+                "year": pub["year"],
+                "partner": code,
+                "value_usd_millions": pub["value_usd_millions"],
+                "basis": BASIS_PUBLISHED,
+                "qualifier": pub["qualifier"],
+                "figure_id": pub["figure_id"],
+                "source_id": pub["source_id"],
+            }
+        )
+        .sort_values("year")
+        .reset_index(drop=True)
+    )
+
+
+def as_trade(series: pd.DataFrame) -> pd.DataFrame:
+    """The published series in the trade table's layout (year, reporter, partner, flow, value, source_id).
+
+    China's side: reporter CHN, exports = china_exports.  Partner's side: reporter = the partner, partner CHN,
+    exports = china_imports (its exports to China), imports = china_exports.  Totals are left out.
+    """
+    rows = series.loc[series["partner"].isin(FIVE) & series["measure"].ne("total_trade")]
+    china = rows["side"].eq("china")
+    flow = np.where(
+        china,
+        rows["measure"].map({"china_exports": "exports", "china_imports": "imports"}),
+        rows["measure"].map({"china_exports": "imports", "china_imports": "exports"}),
+    )
+    return pd.DataFrame(
+        {
+            "year": rows["year"].astype("int64"),
+            "reporter": np.where(china, CHINA, rows["partner"]),
+            "partner": np.where(china, rows["partner"], CHINA),
+            "flow": flow,
+            "value_usd_millions": rows["value_usd_millions"].astype(float),
+            "source_id": rows["source_id"],
+        }
+    ).reset_index(drop=True)
+
+
+def recent_mirror(series: pd.DataFrame, partner="all") -> pd.DataFrame:
+    """China's published figure against the partner's own, per direction: :func:`tradeviz.metrics.mirror_stats`
+    applied to the published series (ratio = importer's figure / exporter's figure).
+
+    Press figures do not say FOB or CIF; the CIF/FOB band is kept as the yardstick the DOTS tables use.
+    """
+    return mirror.mirror_stats(as_trade(series), partner)
+
+
+def total_gap(series: pd.DataFrame, partner=None) -> pd.DataFrame:
+    """Total trade as published by China's customs and by the partner's statistics, per year.
+
+    Columns: partner, year, china_usd_millions, partner_usd_millions, ratio (China's / partner's),
+    china_figure_id, partner_figure_id.  Years where one side has no figure have ratio NaN.
+    """
+    rows = series.loc[series["measure"].eq("total_trade") & series["partner"].isin(_partners(partner or FIVE))]
+    wide = rows.pivot_table(index=["partner", "year"], columns="side", values="value_usd_millions", aggfunc="first")
+    ids = rows.pivot_table(index=["partner", "year"], columns="side", values="figure_id", aggfunc="first")
+    wide = wide.reindex(columns=["china", "partner"])
+    ids = ids.reindex(columns=["china", "partner"])
+    out = pd.DataFrame({"china_usd_millions": wide["china"], "partner_usd_millions": wide["partner"]})
+    out["ratio"] = out["china_usd_millions"] / out["partner_usd_millions"]
+    out["china_figure_id"], out["partner_figure_id"] = ids["china"], ids["partner"]
+    return out.reset_index()
+
+
+def sum_check(series: pd.DataFrame, years: Iterable[int] | None = None) -> pd.DataFrame:
+    """Each year: the published total for the five (CA5) against the sum of the five per-country totals.
+
+    China's side only.  Columns: year, ca5_usd_millions, sum_of_five (NaN unless all five have a figure),
+    n_countries, missing (ISO3 codes without a figure), difference (CA5 − sum), relative_difference.
+    """
+    china = series.loc[series["side"].eq("china") & series["measure"].eq("total_trade")]
+    years = sorted(set(china["year"])) if years is None else list(years)
+    by = china.set_index(["partner", "year"])["value_usd_millions"]
+    rows = []
+    for year in years:
+        parts = {c: by.get((c, year), np.nan) for c in FIVE}
+        present = [c for c, v in parts.items() if v == v]
+        total = sum(parts.values()) if len(present) == len(FIVE) else np.nan
+        ca5 = by.get((GROUP, year), np.nan)
+        rows.append(
+            dict(
+                year=year,
+                ca5_usd_millions=ca5,
+                sum_of_five=total,
+                n_countries=len(present),
+                missing=", ".join(c for c in FIVE if c not in present),
+                partial_sum=sum(parts[c] for c in present) if present else np.nan,
+                difference=ca5 - total,
+                relative_difference=(ca5 - total) / ca5,
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+def distinct_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """One row per target (scope, value, deadline): a target restated on several pages counts once.
+
+    The row kept is the earliest dated announcement (undated restatements only when none is dated);
+    ``n_pages`` counts the pages that state it and ``target_ids`` lists them.
+    """
+    key = ["scope", "value_usd_millions", "deadline_year"]
+    frame = targets.assign(_deadline=targets["deadline_year"].fillna(-1), _undated=targets["announced_date"].isna())
+    frame = frame.sort_values(["_undated", "announced_date", "target_id"], na_position="last")
+    groups = frame.groupby(["scope", "value_usd_millions", "_deadline"], sort=False, dropna=False)
+    first = groups.head(1).copy()
+    first["n_pages"] = groups["target_id"].transform("size").loc[first.index]
+    first["target_ids"] = groups["target_id"].transform(lambda ids: "; ".join(ids)).loc[first.index]
+    return (
+        first.drop(columns=["_deadline", "_undated"])
+        .sort_values(["scope", "announced_date"] + key[1:], na_position="last")
+        .reset_index(drop=True)
+    )
+
+
+def annual_totals(series: pd.DataFrame, trade: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Total trade per (partner, side, year) for target tracking: DOTS to its last year (China's reports for
+    side "china", the partner's own for side "partner"; CA5 on China's side only), the published series after.
+
+    Columns: partner, side, year, value_usd_millions, basis ("IMF DOTS" or "published").  Both bases are each
+    side's own customs or statistics figures; they are listed year by year, not joined into one growth rate.
+    DOTS years that include an IMF estimate are left out (the estimate is not the reporter's own figure).
+    """
+    pub = series.loc[series["measure"].eq("total_trade"), ["partner", "side", "year", "value_usd_millions"]]
+    pub = pub.assign(basis="published")
+    if trade is None:
+        return pub.reset_index(drop=True)
+    last = int(trade["year"].max())
+    frames = [pub.loc[pub["year"].gt(last)]]
+    for side in ("china", "partner"):
+        totals = panels.partner_totals(trade, side, include_group=side == "china").dropna(subset=["total"])
+        if "imf_estimate" in totals.columns:  # an IMF estimate is not the reporter's own figure
+            totals = totals.loc[~totals["imf_estimate"].astype(bool)]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "partner": totals["partner"],
+                    "side": side,
+                    "year": totals["year"],
+                    "value_usd_millions": totals["total"],
+                    "basis": "IMF DOTS",
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True).sort_values(["partner", "side", "year"]).reset_index(drop=True)
+
+
+def target_progress(targets: pd.DataFrame, series: pd.DataFrame, trade: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each target against the annual totals, from each side that reports them.
+
+    One row per distinct target and side (china; also partner where the scope is one country).  With ``trade``,
+    years up to the last DOTS year come from DOTS and later ones from the published series
+    (:func:`annual_totals`); without it, the published series only.  Columns: target_id, scope, side,
+    target_usd_millions, deadline_year, announced_year, announced_by, n_pages, latest_year, latest_usd_millions,
+    share_reached (latest / target), reached_year (first year from the announcement on whose total ≥ target;
+    <NA> if none), reached_basis, met_by_deadline (<NA> without a deadline or before it), status (text).
+    Years without a figure are not assumed either way.
+    """
+    totals = annual_totals(series, trade)
+    rows = []
+    for t in distinct_targets(targets).itertuples():
+        sides = ["china"] if t.scope == GROUP else ["china", "partner"]
+        for side in sides:
+            values = totals.loc[totals["partner"].eq(t.scope) & totals["side"].eq(side)].sort_values("year")
+            since = values.loc[values["year"].ge(t.announced_year)] if pd.notna(t.announced_year) else values
+            reached = since.loc[since["value_usd_millions"].ge(t.value_usd_millions)]
+            latest = values.iloc[-1] if len(values) else None
+            row = dict(
+                target_id=t.target_id,
+                scope=t.scope,
+                side=side,
+                target_usd_millions=t.value_usd_millions,
+                deadline_year=t.deadline_year,
+                announced_year=t.announced_year,
+                announced_by=t.announced_by,
+                n_pages=t.n_pages,
+                latest_year=None if latest is None else int(latest["year"]),
+                latest_usd_millions=np.nan if latest is None else float(latest["value_usd_millions"]),
+                reached_year=int(reached["year"].iloc[0]) if len(reached) else None,
+                reached_basis=str(reached["basis"].iloc[0]) if len(reached) else None,
+            )
+            row["share_reached"] = row["latest_usd_millions"] / t.value_usd_millions
+            deadline = t.deadline_year
+            if pd.isna(deadline) or latest is None:
+                row["met_by_deadline"] = None
+            elif row["reached_year"] is not None and row["reached_year"] <= deadline:
+                row["met_by_deadline"] = True
+            elif row["latest_year"] >= deadline:
+                row["met_by_deadline"] = False
+            else:
+                row["met_by_deadline"] = None
+            if latest is None:
+                row["status"] = "no total published"
+            elif row["reached_year"] is not None:
+                late = " (after its deadline)" if row["met_by_deadline"] is False else ""
+                row["status"] = f"reached in {row['reached_year']}{late}"
+            else:
+                row["status"] = f"not reached by {row['latest_year']} (latest year with a figure)"
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    for col in ("deadline_year", "announced_year", "latest_year", "reached_year"):
+        out[col] = out[col].astype("Int64")
+    out["met_by_deadline"] = out["met_by_deadline"].astype("boolean")
+    return out
+
+
+SIDE_LABELS = {"china": "China's customs", "partner": "partner's own statistics"}
+MEASURE_LABELS = {"total_trade": "total", "china_exports": "China → partner", "china_imports": "partner → China"}
+
+
+def both_sides_table(series: pd.DataFrame, partner, first: int, last: int) -> pd.DataFrame:
+    """The published series for one partner, one row per year ``first``..``last``, in US$ billions.
+
+    Columns "<side>: <measure> (US$ bn)" for both sides and the three measures, plus "China ÷ partner (total)".
+    A figure no page gives is NaN: shown as missing, never filled.
+    """
+    code = _partners(partner)[0]
+    rows = series.loc[series["partner"].eq(code) & series["year"].between(first, last)]
+    out = pd.DataFrame(index=pd.Index(range(first, last + 1), name="year"))
+    for side in ("china", "partner"):
+        for measure in MEASURE_LABELS:
+            values = rows.loc[rows["side"].eq(side) & rows["measure"].eq(measure)].set_index("year")
+            out[f"{SIDE_LABELS[side]}: {MEASURE_LABELS[measure]} (US$ bn)"] = values["value_usd_millions"] / 1000
+    china = out[f"{SIDE_LABELS['china']}: total (US$ bn)"]
+    own = out[f"{SIDE_LABELS['partner']}: total (US$ bn)"]
+    out["China ÷ partner (total)"] = china / own
+    return out
+
+
+GAS_SHARE_COLUMNS = (
+    "year",
+    "gas_low",
+    "gas_high",
+    "china_imports",
+    "share_low",
+    "share_high",
+    "gas_figure_ids",
+    "imports_figure_id",
+)
+
+
+def gas_share(gas: pd.DataFrame, series: pd.DataFrame, partner) -> pd.DataFrame:
+    """China's pipeline-gas imports from a partner against all China's imports from it, full years (China's customs).
+
+    Where pages give different gas values for a year, both ends are kept (gas_low/gas_high, share_low/share_high).
+    Columns: year, gas_low, gas_high (million US$), china_imports (million US$, published series), share_low,
+    share_high, gas_figure_ids, imports_figure_id.  Years without both figures are left out.
+    """
+    code = _partners(partner)[0]
+    rows = gas.loc[gas["supplier"].eq(code) & gas["period"].eq("full_year") & gas["value_usd_millions"].notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=list(GAS_SHARE_COLUMNS))
+    by_year = rows.groupby("year").agg(
+        gas_low=("value_usd_millions", "min"),
+        gas_high=("value_usd_millions", "max"),
+        gas_figure_ids=("figure_id", "; ".join),
+    )
+    imports = series.loc[
+        series["partner"].eq(code) & series["side"].eq("china") & series["measure"].eq("china_imports")
+    ]
+    imports = imports.set_index("year")
+    out = by_year.join(
+        imports[["value_usd_millions", "figure_id"]].rename(
+            columns={"value_usd_millions": "china_imports", "figure_id": "imports_figure_id"}
+        ),
+        how="inner",
+    )
+    out["share_low"] = out["gas_low"] / out["china_imports"]
+    out["share_high"] = out["gas_high"] / out["china_imports"]
+    return out.reset_index()[list(GAS_SHARE_COLUMNS)]

@@ -1,0 +1,51 @@
+"""Numbers and data strings in notebook prose: formatted once, the same way everywhere, and safe in Markdown.
+
+A bare ``$`` in Markdown opens a LaTeX formula in Jupyter and nbconvert, so :func:`md` escapes it.  Strings that
+come from the data (event names, quotes, titles from press pages) are text, never markup: :func:`esc` makes them
+literal in Markdown and in HTML, and :func:`md` applies it to every value passed by name.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from IPython.display import Markdown
+
+from tradeviz.text.numbers import format_usd
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]()#!|~])")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def esc(value: object) -> str:
+    """``value`` as literal text in Markdown and HTML: ``<``, ``>``, ``&`` become entities and Markdown
+    punctuation (links, images, emphasis, code) is backslash-escaped, so nothing in it can become markup or run.
+    """
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(str(value), quote=False))
+
+
+def md(text: str, **values: object) -> Markdown:
+    """A Markdown display object with every ``$`` escaped (money, not maths).
+
+    ``{name}`` placeholders in ``text`` are filled with ``values[name]`` escaped by :func:`esc`: pass every string
+    that comes from the data this way (``md("… “{event}” …", event=row.event)``), never through an f-string.
+    """
+    if values:
+        text = _PLACEHOLDER.sub(lambda m: esc(values[m[1]]) if m[1] in values else m[0], text)
+    return Markdown(text.replace("\\$", "$").replace("$", "\\$"))
+
+
+def usd(value_millions: float) -> str:
+    """Million US$ as prose: 363.364 -> '$363.36 m', 21433.3 -> '$21.43 bn'."""
+    return format_usd(value_millions)
+
+
+def pct(fraction: float, digits: int = 1) -> str:
+    """A fraction as a percentage: 0.1567 -> '15.7%'."""
+    return f"{100 * fraction:.{digits}f}%"
+
+
+def times(multiple: float, digits: int = 1) -> str:
+    """A growth multiple: 58.9858 -> '×59.0'."""
+    return f"×{multiple:,.{digits}f}"

@@ -1,0 +1,73 @@
+"""Measures as text for the command line: a growth result, the top partners of a reporter."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tradeviz import countries
+from tradeviz.measures.common import OK, SIDES
+from tradeviz.measures.partners import CUSTOMS_UNION, customs_union_note
+
+FLOW_WORDS = {"total": "exports + imports", "exports": "exports", "imports": "imports"}
+
+
+def format_top(top: pd.DataFrame, reporter: str, year: int, flow: str = "total") -> str:
+    """:func:`top_partners` as text for the command line: rank, partner, value, share, and the caveats."""
+    from tradeviz.text.numbers import format_usd
+
+    name = countries.name(reporter)
+    first = top.iloc[0]
+    status = {"reported": "reported", "estimate": "an IMF estimate", "missing": "missing: no shares"}[
+        first.world_status
+    ]
+    lines = [
+        f"{name}'s largest partners in {year}, {FLOW_WORDS[flow]}, from {name}'s own reports (IMF DOTS); "
+        f"share of its world total ({format_usd(first.world_value) if pd.notna(first.world_value) else 'n/a'}, "
+        f"{status}), among {first.n_ranked} partner countries:"
+    ]
+    width = max(len(n) for n in top["name"])
+    for row in top.itertuples():
+        share = f"{100 * row.share:5.1f}%" if pd.notna(row.share) else "    n/a"
+        mark = " (IMF estimate)" if row.imf_estimate else ""
+        lines.append(f"{row.rank:>3}  {row.name:<{width}}  {format_usd(row.value):>12}  {share}{mark}")
+    if reporter in CUSTOMS_UNION and year >= CUSTOMS_UNION[reporter]:
+        lines.append(f"Note: {customs_union_note(reporter)}.")
+    return "\n".join(lines)
+
+
+def format_growth(result: dict) -> str:
+    """Human-readable lines for a :func:`growth_summary` / :func:`published_growth` result."""
+    side = SIDES.get(result["side"], result["side"])
+    source = {
+        "published": f"published figures, {side}",
+        "DOTS + published": "IMF DOTS trade table and published figures, China's customs",
+    }.get(result["source"], f"trade table, {side}")
+    span = f"{result['start_year']}–{result['end_year']}"
+    head = f"{result['partner_name']} ({result['partner']}) — {result['measure'].replace('_', ' ')} with China, {span}"
+
+    def amount(value) -> str:
+        return "n/a" if value is None else f"{value:,.1f}"
+
+    lines = [head, f"  {amount(result['start_value'])} → {amount(result['end_value'])} {result['unit']}"]
+    if result["status"] == OK:
+        lines.append(f"  growth ×{result['multiple']:.2f}, CAGR {100 * result['cagr']:.1f} % per year")
+    else:
+        lines.append(f"  not computable: {result['reason']}")
+    if result["deflator"]:
+        lines.append(f"  deflator: {result['deflator']}")
+    estimated = [y for y, e in zip((result["start_year"], result["end_year"]), result.get("imf_estimate", [])) if e]
+    if estimated:
+        lines.append(
+            f"  caution: the value for {' and '.join(map(str, estimated))} includes IMF estimates "
+            "(derived from China's figures), not the partner's own report"
+        )
+    chain = result.get("chain")
+    if chain and chain.get("crosses"):
+        last = chain["last_dots_year"]
+        lines.append(f"  chain: to {last} IMF DOTS (China's reports), after {last} published China-customs figures")
+        lines.append(f"  overlap check (tolerance {chain['tolerance']:.0%}): {chain['overlap_check']}")
+    elif chain:
+        lines.append(f"  published China-customs figures only (DOTS ends in {chain['last_dots_year']})")
+    ids = ", ".join(result["source_ids"]) or "no value was read"
+    lines.append(f"  source: {source} ({ids})")
+    return "\n".join(lines)
