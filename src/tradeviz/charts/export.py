@@ -27,6 +27,8 @@ from matplotlib.collections import PathCollection
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
+from tradeviz.data.ids import source_ids
+
 CHART_MIME = "application/vnd.tradeviz.chart+json"
 """The display-data type of a chart's record: {"title", "alt", "rows" (count), "csv" (the plotted table)}."""
 RECORD_ATTR = "_tradeviz_chart"
@@ -114,18 +116,6 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def source_ids(inputs: Iterable[object]) -> list[str]:
-    """Source ids of the rows a chart was given: the ``source_id``/``source_ids`` columns of its DataFrames."""
-    ids: set[str] = set()
-    for frame in inputs:
-        if isinstance(frame, pd.DataFrame):
-            for col in ("source_id", "source_ids"):
-                if col in frame.columns:
-                    for value in frame[col].dropna().astype(str):
-                        ids.update(part.strip() for part in value.split(";") if part.strip())
-    return sorted(ids)
 
 
 def chart_title(fig: Figure) -> str:

@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter, NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
 
 from tradeviz import countries, paths
 from tradeviz.charts import export as chart_export
-from tradeviz.text.numbers import format_usd, usd_formatter
+from tradeviz.text.numbers import format_usd
 
 # --------------------------------------------------------------------------------------------
 # Captions (source, unit, side): required by every chart
@@ -165,6 +165,11 @@ def country_order(codes: Iterable[str]) -> list[str]:
     fixed = [*countries.FIVE, countries.GROUP]
     codes = list(dict.fromkeys(str(c) for c in codes))
     return [c for c in fixed if c in codes] + sorted(c for c in codes if c not in fixed)
+
+
+def usd_formatter(digits: int | None = None) -> FuncFormatter:
+    """Tick formatter for axes whose data are US$ millions."""
+    return FuncFormatter(lambda x, _pos: format_usd(x, digits))
 
 
 def wants_log(values: Iterable[float], log: bool | None = None, threshold: float = LOG_THRESHOLD) -> bool:

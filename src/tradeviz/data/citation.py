@@ -11,7 +11,7 @@ import hashlib
 import pandas as pd
 
 from tradeviz import data, paths
-from tradeviz.charts.export import source_ids
+from tradeviz.data.ids import source_ids
 
 CITE_AS = "tradeviz contributors, “{title}”, tradeviz report, data version {version}."
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-from matplotlib.ticker import FuncFormatter
-
 # --------------------------------------------------------------------------------------------
 # Number formatting
 # --------------------------------------------------------------------------------------------
@@ -41,11 +39,6 @@ def format_usd(value_millions: float, digits: int | None = None, *, sig: int | N
     else:
         text = f"{number:,.{digits}f}"
     return f"{sign}${text}{suffix}"
-
-
-def usd_formatter(digits: int | None = None) -> FuncFormatter:
-    """Tick formatter for axes whose data are US$ millions."""
-    return FuncFormatter(lambda x, _pos: format_usd(x, digits))
 
 
 def format_multiple(value: float) -> str:
