@@ -20,10 +20,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from tradeviz.measures import common
-from tradeviz.measures import growth
-from tradeviz.measures import mirror
-from tradeviz.measures import panels
+from tradeviz.measures import common, growth, mirror, panels
 
 YEARS = np.arange(1992, 2021)
 START, END = 1995, 2020
@@ -87,8 +84,9 @@ def base_growth(panel):
     total = _totals(panel)
     first, last = total.xs(START, level="year").align(total.xs(END, level="year"))
     multiple = last / first.where(first > 0)
-    return pd.DataFrame({"start_value": first, "end_value": last, "multiple": multiple,
-                         "cagr": multiple ** (1 / (END - START)) - 1}).reset_index()
+    return pd.DataFrame(
+        {"start_value": first, "end_value": last, "multiple": multiple, "cagr": multiple ** (1 / (END - START)) - 1}
+    ).reset_index()
 
 
 def base_shares(panel):
@@ -139,11 +137,11 @@ def median_times(panels: dict[int, pd.DataFrame], repeats: int) -> dict[tuple[st
         (name, size, who, func)
         for name, pair in CASES.items()
         for size in panels
-        for who, func in zip(("ours", "baseline"), pair)
+        for who, func in zip(("ours", "baseline"), pair, strict=True)
     ]
     for _, size, _, func in runs:
         func(panels[size])  # warm-up
-    samples = {run[:3]: [] for run in runs}
+    samples: dict[tuple[str, int, str], list[float]] = {(name, size, who): [] for name, size, who, _ in runs}
     for _ in range(repeats):
         for name, size, who, func in runs:
             samples[(name, size, who)].append(_timed(func, panels[size]))

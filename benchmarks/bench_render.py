@@ -206,12 +206,10 @@ def breakdown(config_path: Path, jobs: int) -> None:
 
     import papermill
 
-    from tradeviz.reports import engine
-    from tradeviz.reports import execute
-    from tradeviz.reports import kernels
+    from tradeviz.reports import engine, execute, kernels
 
     reports = list(load_config(config_path).reports)
-    execute._init_worker()
+    execute.init_worker()
     eng = engine.Engine(0)
     eng.start()
     os.environ[engine._ENV_SOCKET] = eng.socket_path
@@ -275,8 +273,8 @@ def main(argv: list[str] | None = None) -> None:
     config_path = (args.config or default_config()).resolve()
     print(f"config: {config_path}\njobs: {args.jobs}, paired repetitions: {args.repeat}, naive: {args.naive_repeat}")
     rows = []
-    with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp_name:
+        tmp = Path(tmp_name)
         configs = fan_outs(config_path, tmp)
         for label, goal in (("7", 1.0), ("35", 0.8)):
             if args.only in (None, label):

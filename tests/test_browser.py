@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,13 +19,19 @@ from tradeviz.reports.config import load_config
 from tradeviz.reports.pdf import CHROMIUM_ARGS
 from tradeviz.reports.render import render_reports
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 CONFIG = paths.RENDER_CONFIG
 HEADLINES: dict[str, tuple[str, ...]] = {
     "overview": ("50.1 billion", "108.9", "Since 2020", "$106.3 bn"),
     "country_profile-KGZ-1992-2025": ("In 2025, China's customs reported $27.2 bn", "Overlap check"),
     "targets_and_pledges": ("passed US$70 billion", "None of the later figures reports"),
-    "partners": ("China first ahead of Russia in 2010", "China was never ahead of Russia, to 2020",
-                 "The top 10 partners in 2020"),
+    "partners": (
+        "China first ahead of Russia in 2010",
+        "China was never ahead of Russia, to 2020",
+        "The top 10 partners in 2020",
+    ),
 }
 """Report name -> texts its page must show: the headline figures (US$50.1 billion in 2021, ×108.9), a 2025
 figure in a country profile, the targets report's findings, and the partners report's first years."""
@@ -69,9 +76,9 @@ def browser(chromium, site):
         launched.close()
 
 
-def visit(browser, path: Path) -> tuple[object, list[str]]:
+def visit(browser, path: Path) -> tuple[Page, list[str]]:
     """Open ``path``; return the page and the problems seen (console errors, undecoded images)."""
-    page = browser.new_page()
+    page: Page = browser.new_page()
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
@@ -202,6 +209,7 @@ def test_pdf_of_the_overview_is_searchable_titled_and_byte_stable(site, chromium
         (first,) = pool.submit(pdf.print_reports, [tmp_path / "overview.html"]).result()
     reader = PdfReader(first)
     text = "".join(page.extract_text() for page in reader.pages)
+    assert reader.metadata is not None
     assert reader.metadata.title == title and "50.1" in text and len(reader.pages) > 1
     assert b"/CreationDate (D:19700101000000" in first.read_bytes()
     again = first.read_bytes()
@@ -218,7 +226,8 @@ def test_no_serious_or_critical_accessibility_violations(site, browser):
     axe = Axe()
     context = browser.new_context(bypass_csp=True)  # axe is injected as a script; the pages allow none
     pages = [site, *(site.parent / r.html_name for r in load_config(CONFIG).reports)]
-    serious, minor = {}, {}
+    serious: dict[str, list[str]] = {}
+    minor: dict[str, list[str]] = {}
     for path in pages:
         page = context.new_page()
         page.goto(path.as_uri(), wait_until="load")
@@ -226,8 +235,9 @@ def test_no_serious_or_critical_accessibility_violations(site, browser):
         page.close()
         for violation in results.response["violations"]:
             bucket = serious if violation["impact"] in ("serious", "critical") else minor
-            bucket.setdefault(path.name, []).append(f"{violation['id']} ({violation['impact']}, "
-                                                     f"{len(violation['nodes'])} nodes)")
+            bucket.setdefault(path.name, []).append(
+                f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} nodes)"
+            )
     context.close()
     print("axe, moderate and minor:", minor)
     assert serious == {}, serious

@@ -25,7 +25,9 @@ def test_committed_tables_and_dictionary_equal_a_fresh_build(tables):
 
 def test_build_is_deterministic(tables):
     again = pipeline.build_all()
-    assert {n: pipeline.to_csv_text(f) for n, f in again.items()} == {n: pipeline.to_csv_text(f) for n, f in tables.items()}
+    assert {n: pipeline.to_csv_text(f) for n, f in again.items()} == {
+        n: pipeline.to_csv_text(f) for n, f in tables.items()
+    }
 
 
 def test_the_data_package_is_valid_according_to_frictionless():
@@ -46,14 +48,21 @@ def test_trade_spot_checks_from_the_raw_workbooks(tables):
 
 def test_published_460_million_sits_beside_the_dots_sum(tables):
     published = tables["published"]
-    total_1992 = published[(published.year == 1992) & (published.partner == "CA5") & (published.measure == "total_trade")]
+    total_1992 = published[
+        (published.year == 1992) & (published.partner == "CA5") & (published.measure == "total_trade")
+    ]
     assert sorted(total_1992.source_id) == ["press-quoted-figures", "seed-article-rmol-2022-01-26"]
     assert (total_1992.value_usd_millions == 460.0).all()
     seed_2021 = published[(published.year == 2021) & (published.source_id == "seed-article-rmol-2022-01-26")]
     assert seed_2021.value_usd_millions.tolist() == [50100.0]
     assert "50,1 miliar dolar AS pada tahun 2021" in seed_2021.quoted_text.iloc[0]
-    lower = published[(published.year == 2021) & (published.partner == "CA5") & (published.qualifier == "lower_bound")
-                      & (published.currency == "USD") & (published.value_usd_millions < 50_000)]
+    lower = published[
+        (published.year == 2021)
+        & (published.partner == "CA5")
+        & (published.qualifier == "lower_bound")
+        & (published.currency == "USD")
+        & (published.value_usd_millions < 50_000)
+    ]
     assert set(lower.value_usd_millions) == {49500.0} and len(lower) >= 2  # "just over", "slightly above"
 
 
@@ -61,8 +70,11 @@ def test_trade_matches_the_teams_independent_extract(tables):
     extract = pd.read_csv(paths.raw_dir() / "imf-dots" / "2022-02-02" / "china_central_asia_dots_1992_2020.csv")
     extract = extract[extract.year >= 1992]
     names = json.loads((paths.raw_dir() / "imf-dots" / "country_names.json").read_text())
-    extract = extract.assign(reporter=extract.reporter.map(names), partner=extract.partner.map(names),
-                             flow=extract.flow.str.split("_").str[0])
+    extract = extract.assign(
+        reporter=extract.reporter.map(names),
+        partner=extract.partner.map(names),
+        flow=extract.flow.str.split("_").str[0],
+    )
     key = ["year", "reporter", "partner", "flow"]
     merged = tables["trade"].merge(extract, on=key, how="outer", indicator=True)
     assert (merged._merge == "both").all() and len(merged) == 926
@@ -130,7 +142,12 @@ def test_a_newer_dots_vintage_brings_new_years_and_wins(data_copy):
     china_2021 = trade[(trade.year == 2021)]
     assert set(china_2021.reporter) == {"CHN"} and set(china_2021.source_id) == {"imf-dots-2023-03-31"}
     assert set(china_2021.partner) == {"KAZ", "KGZ", "TJK", "TKM", "UZB", "WLD"}
-    kaz = lambda t, y: t[(t.year == y) & (t.reporter == "CHN") & (t.partner == "KAZ") & (t.flow == "exports")].value_usd_millions.iloc[0]
+
+    def kaz(t: pd.DataFrame, y: int) -> float:
+        return t[
+            (t.year == y) & (t.reporter == "CHN") & (t.partner == "KAZ") & (t.flow == "exports")
+        ].value_usd_millions.iloc[0]
+
     assert kaz(trade, 2020) == round(kaz(before, 2020) + 1, 3)  # newest vintage wins for 2020
     assert kaz(trade, 2021) == round(kaz(before, 2020) * 1.25, 3)
     mirror_2020 = trade[(trade.year == 2020) & (trade.reporter == "KAZ")]
@@ -156,7 +173,9 @@ def test_a_malformed_workbook_cell_is_named(data_copy, capsys):
 
     _add_2021_vintage(data_copy, not_a_number)
     assert cli.main(["data", "build"]) == 1
-    assert f"DOTS_40.xlsx [Imports, CIF] row {cells[0].row}, year 1994: 'n/a' is not a number" in capsys.readouterr().err
+    assert (
+        f"DOTS_40.xlsx [Imports, CIF] row {cells[0].row}, year 1994: 'n/a' is not a number" in capsys.readouterr().err
+    )
 
 
 def test_a_failed_build_leaves_the_previous_tables_in_place(data_copy, monkeypatch):

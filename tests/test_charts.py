@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from typing import cast
 
 import matplotlib
 
@@ -14,8 +15,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.collections import PathCollection, PolyCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.legend import Legend  # noqa: E402
 from matplotlib.patches import PathPatch, Rectangle  # noqa: E402
 
 from tradeviz import charts, paths  # noqa: E402
@@ -29,6 +32,7 @@ CAP = charts.Caption(source="Synthetic Test Source", unit="current US$ (test uni
 
 # ---------------------------------------------------------------------------- synthetic inputs
 
+
 def series_df(years=range(1992, 2001), start=400.0, growth=1.6) -> pd.DataFrame:
     rows = []
     for i, code in enumerate(FIVE):
@@ -38,8 +42,13 @@ def series_df(years=range(1992, 2001), start=400.0, growth=1.6) -> pd.DataFrame:
 
 
 def narrow_series_df() -> pd.DataFrame:
-    return pd.DataFrame({"year": [2000, 2001, 2002] * 2, "country": ["KAZ"] * 3 + ["UZB"] * 3,
-                         "value_usd_millions": [1000, 1200, 1500, 800, 900, 1100]})
+    return pd.DataFrame(
+        {
+            "year": [2000, 2001, 2002] * 2,
+            "country": ["KAZ"] * 3 + ["UZB"] * 3,
+            "value_usd_millions": [1000, 1200, 1500, 800, 900, 1100],
+        }
+    )
 
 
 def headline_df() -> pd.DataFrame:
@@ -47,15 +56,22 @@ def headline_df() -> pd.DataFrame:
 
 
 def multiples_df() -> pd.DataFrame:
-    return pd.DataFrame({"country": FIVE, "multiple": [59.0, 187.0, 386.0, 1460.0, 127.0],
-                         "cagr_pct": [15.7, 20.5, 23.7, 29.7, 18.9],
-                         "borders_china": [True, True, True, False, False]})
+    return pd.DataFrame(
+        {
+            "country": FIVE,
+            "multiple": [59.0, 187.0, 386.0, 1460.0, 127.0],
+            "cagr_pct": [15.7, 20.5, 23.7, 29.7, 18.9],
+            "borders_china": [True, True, True, False, False],
+        }
+    )
 
 
 def shares_df() -> pd.DataFrame:
     years = range(2000, 2006)
     shares = [40, 20, 10, 15, 15]
-    return pd.DataFrame([{"year": y, "country": c, "share_pct": s} for y in years for c, s in zip(FIVE, shares)])
+    return pd.DataFrame(
+        [{"year": y, "country": c, "share_pct": s} for y in years for c, s in zip(FIVE, shares, strict=True)]
+    )
 
 
 def hhi_df() -> pd.DataFrame:
@@ -63,26 +79,48 @@ def hhi_df() -> pd.DataFrame:
 
 
 def groups_df() -> pd.DataFrame:
-    return pd.DataFrame({"group": ["bordering", "bordering", "non-bordering", "non-bordering"],
-                         "period": ["before", "after"] * 2, "cagr_pct": [18.2, 3.1, 25.0, -2.5]})
+    return pd.DataFrame(
+        {
+            "group": ["bordering", "bordering", "non-bordering", "non-bordering"],
+            "period": ["before", "after"] * 2,
+            "cagr_pct": [18.2, 3.1, 25.0, -2.5],
+        }
+    )
 
 
 def nominal_real_df() -> pd.DataFrame:
-    return pd.DataFrame({"year": [2017, 2018, 2019, 2020], "nominal_usd_millions": [36000, 41000, 46000, 38600],
-                         "real_usd_millions": [38500, 42800, 47100, 38600]})
+    return pd.DataFrame(
+        {
+            "year": [2017, 2018, 2019, 2020],
+            "nominal_usd_millions": [36000, 41000, 46000, 38600],
+            "real_usd_millions": [38500, 42800, 47100, 38600],
+        }
+    )
 
 
 def flows_df() -> pd.DataFrame:
-    return pd.DataFrame({"year": [2017, 2018, 2019, 2020], "exports_usd_millions": [11000, 11300, 12700, 11700],
-                         "imports_usd_millions": [6400, 8500, 9200, 9800]})
+    return pd.DataFrame(
+        {
+            "year": [2017, 2018, 2019, 2020],
+            "exports_usd_millions": [11000, 11300, 12700, 11700],
+            "imports_usd_millions": [6400, 8500, 9200, 9800],
+        }
+    )
 
 
 def mirror_df(countries=("KAZ",)) -> pd.DataFrame:
     rows = []
     for code in countries:
         for year, ce, pi in [(2017, 11000, 5000), (2018, 11300, 5600), (2019, 12700, 6800), (2020, 11700, 6500)]:
-            rows.append({"year": year, "country": code, "china_exports_usd_millions": ce,
-                         "partner_imports_usd_millions": pi, "partner_is_estimate": year == 2017})
+            rows.append(
+                {
+                    "year": year,
+                    "country": code,
+                    "china_exports_usd_millions": ce,
+                    "partner_imports_usd_millions": pi,
+                    "partner_is_estimate": year == 2017,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -102,12 +140,20 @@ BUILDERS = {
 }
 
 
+def legend_of(ax: Axes) -> Legend:
+    """The axes' legend, which the chart must have drawn."""
+    legend = ax.get_legend()
+    assert legend is not None
+    return legend
+
+
 def data_lines(ax):
     """Lines that carry data (not axhline/axvline reference lines, which use blended transforms)."""
     return [ln for ln in ax.get_lines() if ln.get_transform() is ax.transData]
 
 
 # ---------------------------------------------------------------------------- synthetic GeoJSON
+
 
 def _square(x0, y0, size):
     return [[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]
@@ -116,13 +162,17 @@ def _square(x0, y0, size):
 @pytest.fixture()
 def tiny_geojson(tmp_path):
     """CHN, the five and one neighbour as squares; KAZ is a MultiPolygon whose first part has a hole."""
+
     def feat(code, name, geometry):
-        return {"type": "Feature", "properties": {"ADM0_A3": code, "ISO_A3": code, "NAME": name},
-                "geometry": geometry}
+        return {"type": "Feature", "properties": {"ADM0_A3": code, "ISO_A3": code, "NAME": name}, "geometry": geometry}
+
     hole = _square(55, 45, 4)[::-1]
     feats = [
-        feat("KAZ", "Kazakhstan", {"type": "MultiPolygon",
-                                  "coordinates": [[_square(50, 42, 12), hole], [_square(64, 50, 2)]]}),
+        feat(
+            "KAZ",
+            "Kazakhstan",
+            {"type": "MultiPolygon", "coordinates": [[_square(50, 42, 12), hole], [_square(64, 50, 2)]]},
+        ),
         feat("KGZ", "Kyrgyzstan", {"type": "Polygon", "coordinates": [_square(72, 39, 4)]}),
         feat("TJK", "Tajikistan", {"type": "Polygon", "coordinates": [_square(68, 36, 3)]}),
         feat("TKM", "Turkmenistan", {"type": "Polygon", "coordinates": [_square(54, 36, 5)]}),
@@ -139,15 +189,16 @@ def tiny_geojson(tmp_path):
 
 # ---------------------------------------------------------------------------- captions
 
+
 def test_caption_requires_source_unit_and_side():
     with pytest.raises(charts.CaptionError, match="source"):
         charts.Caption(source="", unit="current US$", side=charts.SIDE_CHINA)
     with pytest.raises(charts.CaptionError, match="unit"):
         charts.Caption(source="IMF", unit="  ", side=charts.SIDE_CHINA)
     with pytest.raises(charts.CaptionError, match="side"):
-        charts.Caption(source="IMF", unit="current US$", side=None)
+        charts.Caption(source="IMF", unit="current US$", side=None)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        charts.Caption(source="IMF", unit="current US$")  # side missing altogether
+        charts.Caption(source="IMF", unit="current US$")  # type: ignore[call-arg]  # side missing altogether
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
@@ -166,8 +217,12 @@ def test_chart_signature_requires_caption():
 
 
 def test_footnote_text_composition():
-    cap = charts.Caption(source=charts.SOURCE_DOTS, unit=charts.UNIT_CONSTANT_2020, side=charts.SIDE_PARTNERS,
-                         note="2021 is a press figure.")
+    cap = charts.Caption(
+        source=charts.SOURCE_DOTS,
+        unit=charts.UNIT_CONSTANT_2020,
+        side=charts.SIDE_PARTNERS,
+        note="2021 is a press figure.",
+    )
     text = charts.footnote_text(cap)
     assert text.startswith("Source: IMF Direction of Trade Statistics")
     assert "Unit: constant 2020 US$" in text
@@ -188,10 +243,13 @@ def test_footnote_on_figure_names_source_unit_side(name):
     text = next(t for t in fig.texts if t.get_gid() == style.FOOTNOTE_GID)
     top_of_note = text.get_window_extent().y1
     for ax in fig.axes:
-        assert ax.get_tightbbox().y0 >= top_of_note - 1, (name, ax)
+        bbox = ax.get_tightbbox()
+        assert bbox is not None
+        assert bbox.y0 >= top_of_note - 1, (name, ax)
 
 
 # ---------------------------------------------------------------------------- figures in general
+
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 def test_returns_closed_figure_and_leaves_global_state_alone(name):
@@ -233,10 +291,20 @@ def test_save_figure_png_and_svg_deterministic(tmp_path):
 
 # ---------------------------------------------------------------------------- formatting, colours
 
-@pytest.mark.parametrize("value, expected", [
-    (500, "$500 m"), (1000, "$1 bn"), (38630, "$38.63 bn"), (2500, "$2.5 bn"), (0.5, "$0.5 m"),
-    (0, "$0"), (-1200, "\u2212$1.2 bn"), (float("nan"), ""),
-])
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (500, "$500 m"),
+        (1000, "$1 bn"),
+        (38630, "$38.63 bn"),
+        (2500, "$2.5 bn"),
+        (0.5, "$0.5 m"),
+        (0, "$0"),
+        (-1200, "\u2212$1.2 bn"),
+        (float("nan"), ""),
+    ],
+)
 def test_format_usd(value, expected):
     assert numbers.format_usd(value) == expected
 
@@ -267,19 +335,28 @@ def test_fixed_country_colours_from_palette():
 
 def test_style_file_has_house_settings():
     text = paths.MPLSTYLE.read_text()
-    for key in ("axes.prop_cycle", "svg.hashsalt", "figure.dpi", "figure.figsize", "axes.spines.top",
-                "axes.spines.right", "axes.grid", "path.simplify"):
+    for key in (
+        "axes.prop_cycle",
+        "svg.hashsalt",
+        "figure.dpi",
+        "figure.figsize",
+        "axes.spines.top",
+        "axes.spines.right",
+        "axes.grid",
+        "path.simplify",
+    ):
         assert key in text, key
 
 
 # ---------------------------------------------------------------------------- log scale
 
+
 def test_wants_log_rule():
-    assert charts.wants_log([400, 38000]) is True       # 95x
-    assert charts.wants_log([1000, 40000]) is False     # 40x
+    assert charts.wants_log([400, 38000]) is True  # 95x
+    assert charts.wants_log([1000, 40000]) is False  # 40x
     assert charts.wants_log([1000, 40000], log=True) is True
     assert charts.wants_log([400, 38000], log=False) is False
-    assert charts.wants_log([0, -5, 10, 20]) is False   # non-positive values ignored
+    assert charts.wants_log([0, -5, 10, 20]) is False  # non-positive values ignored
     assert charts.wants_log([5]) is False
 
 
@@ -302,9 +379,11 @@ def test_trade_series_linear_when_narrow_and_override():
 
 # ---------------------------------------------------------------------------- chart by chart
 
+
 def test_trade_series_lines_and_published_points_not_joined():
-    df = pd.concat([series_df(), series_df().groupby("year", as_index=False)["value_usd_millions"].sum()
-                    .assign(country="CA5")])
+    df = pd.concat(
+        [series_df(), series_df().groupby("year", as_index=False)["value_usd_millions"].sum().assign(country="CA5")]
+    )
     published = pd.DataFrame({"year": [1992, 2001], "country": ["CA5", "KAZ"], "value_usd_millions": [460, 50100]})
     fig = charts.trade_series(df, CAP, published=published)
     ax = fig.axes[0]
@@ -313,11 +392,11 @@ def test_trade_series_lines_and_published_points_not_joined():
     assert len(lines) == 6  # the five + CA5; the published points are not a line
     assert [ln.get_label() for ln in lines][-1] == "Central Asia (5)"
     scatters = [c for c in ax.collections if isinstance(c, PathCollection)]
-    assert len(scatters) == 1 and len(scatters[0].get_offsets()) == 2
+    assert len(scatters) == 1 and len(np.asarray(scatters[0].get_offsets())) == 2
     # the published values are not part of any line
     for ln in lines:
         assert 50100 not in set(np.asarray(ln.get_ydata(), dtype=float))
-    legend_texts = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
+    legend_texts = [t.get_text().replace("\n", " ") for t in legend_of(ax).get_texts()]
     assert "published totals (press, China Customs)" in legend_texts
 
 
@@ -355,9 +434,9 @@ def test_multiples_bar_sorted_coloured_hatched():
     assert labels == ["Kazakhstan", "Uzbekistan", "Kyrgyzstan", "Tajikistan", "Turkmenistan"]  # largest on top
     colours = [matplotlib.colors.to_hex(b.get_facecolor()) for b in bars]
     assert colours[0] == charts.COUNTRY_COLORS["KAZ"].lower()
-    hatched = {lab for lab, b in zip(labels, bars) if b.get_hatch()}
+    hatched = {lab for lab, b in zip(labels, bars, strict=True) if b.get_hatch()}
     assert hatched == {"Kazakhstan", "Kyrgyzstan", "Tajikistan"}
-    assert "shares a land border with China" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "shares a land border with China" in [t.get_text() for t in legend_of(ax).get_texts()]
     assert "\u00d71,460" in [t.get_text() for t in ax.texts]
     # CAGR variant: percent labels, linear axis
     ax = charts.multiples_bar(multiples_df(), CAP, value_col="cagr_pct").axes[0]
@@ -401,7 +480,7 @@ def test_group_comparison_grouped_bars():
     bars = [b for c in ax.containers for b in c]
     assert len(bars) == 4
     assert [t.get_text() for t in ax.get_xticklabels()] == ["bordering", "non-bordering"]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["before", "after"]
+    assert [t.get_text() for t in legend_of(ax).get_texts()] == ["before", "after"]
     assert "\u22122.5%" in [t.get_text() for t in ax.texts]
 
 
@@ -409,7 +488,7 @@ def test_nominal_vs_real_two_lines():
     fig = charts.nominal_vs_real(nominal_real_df(), CAP)
     ax = fig.axes[0]
     assert len(data_lines(ax)) == 2
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    labels = [t.get_text() for t in legend_of(ax).get_texts()]
     assert labels == ["nominal (current US$)", "real (constant 2020 US$)"]
     assert ax.get_yscale() == "linear"
 
@@ -433,13 +512,15 @@ def test_mirror_gap_single_country_has_levels_band_and_estimates():
     ratio_lines = data_lines(ax)
     assert len(ratio_lines) == 1
     np.testing.assert_allclose(ratio_lines[0].get_ydata(), [5000 / 11000, 5600 / 11300, 6800 / 12700, 6500 / 11700])
-    band = [p for p in ax.patches if "CIF/FOB" in p.get_label()]
+    band = [p for p in ax.patches if "CIF/FOB" in cast(str, p.get_label())]
     assert len(band) == 1
-    legend = " ".join(t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts())
+    legend = " ".join(t.get_text().replace("\n", " ") for t in legend_of(ax).get_texts())
     assert "importer's figure ≈ exporter's × 1–1.1" in legend
     assert "IMF estimate" in legend
-    assert [ln.get_color() for ln in data_lines(ax_levels)] == [charts.SIDE_COLORS["china"],
-                                                                charts.SIDE_COLORS["partner"]]
+    assert [ln.get_color() for ln in data_lines(ax_levels)] == [
+        charts.SIDE_COLORS["china"],
+        charts.SIDE_COLORS["partner"],
+    ]
 
 
 def test_mirror_gap_several_countries_and_log():
@@ -459,13 +540,15 @@ def test_mirror_gap_several_countries_and_log():
 
 # ---------------------------------------------------------------------------- map
 
+
 def _map_caption():
     return charts.Caption(source="IMF DOTS", unit="current US$", side=charts.SIDE_CHINA)
 
 
 def test_region_map_tiny_geojson(tiny_geojson):
-    fig = charts.region_map(MAP_VALUES, _map_caption(), year=2020, bordering=["KAZ", "KGZ", "TJK"],
-                            geojson_path=tiny_geojson)
+    fig = charts.region_map(
+        MAP_VALUES, _map_caption(), year=2020, bordering=["KAZ", "KGZ", "TJK"], geojson_path=tiny_geojson
+    )
     assert len(fig.axes) == 2  # map + colorbar
     ax = fig.axes[0]
     gids = {p.get_gid() for p in ax.patches if isinstance(p, PathPatch)}
@@ -497,23 +580,24 @@ def fill_at(path, point) -> bool:
     ax.add_patch(PathPatch(path, facecolor="red", edgecolor="none"))
     ax.set_xlim(50, 66)
     ax.set_ylim(40, 56)
-    FigureCanvasAgg(fig).draw()
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
     px, py = ax.transData.transform(point)
-    rgba = np.asarray(fig.canvas.buffer_rgba())[int(fig.bbox.height - py), int(px)]
+    rgba = np.asarray(canvas.buffer_rgba())[int(fig.bbox.height - py), int(px)]
     return bool(rgba[0] == 255 and rgba[1] == 0)
 
 
 @pytest.mark.parametrize("hole_reversed", [False, True])
 def test_map_feature_path_orients_rings(hole_reversed):
-    outer = np.array(_square(50, 42, 12), dtype=float)[::-1]          # given clockwise
+    outer = np.array(_square(50, 42, 12), dtype=float)[::-1]  # given clockwise
     hole = np.array(_square(55, 45, 4), dtype=float)
     hole = hole[::-1] if hole_reversed else hole
     feature = charts.MapFeature("KAZ", "Kazakhstan", ((outer, hole),))
     path = feature.path()
     rings = path.to_polygons(closed_only=True)
     assert len(rings) == 2
-    assert chart_map._signed_area(rings[0][:-1]) > 0   # exterior counter-clockwise
-    assert chart_map._signed_area(rings[1][:-1]) < 0   # hole clockwise
+    assert chart_map._signed_area(np.asarray(rings[0])[:-1]) > 0  # exterior counter-clockwise
+    assert chart_map._signed_area(np.asarray(rings[1])[:-1]) < 0  # hole clockwise
     assert fill_at(path, (57, 47)) is False
     assert fill_at(path, (51, 43)) is True
 
@@ -523,11 +607,10 @@ def test_region_map_inputs(tiny_geojson):
     fig = charts.region_map(df.iloc[:4], _map_caption(), year=2020, bordering=["KAZ"], geojson_path=tiny_geojson)
     assert charts.map_bordering_codes(fig) == ["KAZ"]
     assert "no data" in " ".join(t.get_text() for t in fig.axes[0].texts)  # UZB missing
-    fig = charts.region_map(pd.Series(MAP_VALUES), _map_caption(), year=2020, bordering=[],
-                            geojson_path=tiny_geojson)
+    fig = charts.region_map(pd.Series(MAP_VALUES), _map_caption(), year=2020, bordering=[], geojson_path=tiny_geojson)
     assert charts.map_bordering_codes(fig) == []
     with pytest.raises(charts.CaptionError):
-        charts.region_map(MAP_VALUES, None, year=2020, bordering=["KAZ"], geojson_path=tiny_geojson)
+        charts.region_map(MAP_VALUES, None, year=2020, bordering=["KAZ"], geojson_path=tiny_geojson)  # type: ignore[arg-type]
 
 
 def test_map_geojson_parsed_once(tiny_geojson):
@@ -543,14 +626,15 @@ NATURAL_EARTH = paths.raw_dir() / "naturalearth-110m" / "ne_110m_admin_0_countri
 
 @pytest.mark.skipif(not NATURAL_EARTH.exists(), reason="Natural Earth GeoJSON not present")
 def test_region_map_natural_earth():
-    fig = charts.region_map(MAP_VALUES, _map_caption(), year=2020, bordering=["KAZ", "KGZ", "TJK"],
-                            geojson_path=NATURAL_EARTH)
+    fig = charts.region_map(
+        MAP_VALUES, _map_caption(), year=2020, bordering=["KAZ", "KGZ", "TJK"], geojson_path=NATURAL_EARTH
+    )
     ax = fig.axes[0]
     gids = [p.get_gid() for p in ax.patches]
     for code in ("CHN", "KAZ", "KGZ", "TJK", "TKM", "UZB"):
         assert gids.count(code) == 1, code
     assert charts.map_bordering_codes(fig) == ["KAZ", "KGZ", "TJK"]
-    assert math.isclose(ax.get_aspect(), 1 / math.cos(math.radians(35.5)))
+    assert math.isclose(cast(float, ax.get_aspect()), 1 / math.cos(math.radians(35.5)))
     assert "Natural Earth" in charts.footnote(fig)
     # every label of the five lies inside the map window
     for t in ax.texts:
@@ -560,21 +644,27 @@ def test_region_map_natural_earth():
 
 # ---------------------------------------------------------------------------- notebook display
 
+
 def test_figures_display_inline_in_a_real_kernel(tmp_path):
     """Last expression and display(fig) each show one PNG; a trailing ';' shows nothing."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     nb = nbformat.v4.new_notebook()
-    setup = ("import pandas as pd\nfrom tradeviz import charts\n"
-             "cap = charts.Caption(source='S', unit='current US$', side=charts.SIDE_CHINA)\n"
-             "df = pd.DataFrame({'year': [2000, 2001], 'country': ['KAZ', 'KAZ'], 'value_usd_millions': [1.0, 2.0]})")
-    nb.cells = [nbformat.v4.new_code_cell(setup),
-                nbformat.v4.new_code_cell("charts.trade_series(df, cap)"),
-                nbformat.v4.new_code_cell("fig = charts.trade_series(df, cap)\ndisplay(fig)"),
-                nbformat.v4.new_code_cell("charts.trade_series(df, cap);")]
-    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                                     resources={"metadata": {"path": str(tmp_path)}})
+    setup = (
+        "import pandas as pd\nfrom tradeviz import charts\n"
+        "cap = charts.Caption(source='S', unit='current US$', side=charts.SIDE_CHINA)\n"
+        "df = pd.DataFrame({'year': [2000, 2001], 'country': ['KAZ', 'KAZ'], 'value_usd_millions': [1.0, 2.0]})"
+    )
+    nb.cells = [
+        nbformat.v4.new_code_cell(setup),
+        nbformat.v4.new_code_cell("charts.trade_series(df, cap)"),
+        nbformat.v4.new_code_cell("fig = charts.trade_series(df, cap)\ndisplay(fig)"),
+        nbformat.v4.new_code_cell("charts.trade_series(df, cap);"),
+    ]
+    client = nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
     try:
         client.execute()
     except Exception as exc:  # no usable kernel in this environment

@@ -60,14 +60,20 @@ def test_a_missing_base_value_exits_1_with_the_reason(capsys):
     assert err.startswith("warning: growth Tajikistan 2000–2020 is not computable")
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["growth", "Mongolia", "1992", "2020"], "Unknown country 'Mongolia'. Valid choices: KAZ (Kazakhstan)"),
-    (["growth", "KAZ", "1990", "2020"], "year 1990 is before 1992: the five Central Asian states became independent"),
-    (["growth", "KAZ", "2000", "1995"], "end year (1995) must be after start year (2000)"),
-    (["growth", "KAZ", "1992", "2020", "--real", "--base-year", "2025"], "base year 2025 has no CPI"),
-    (["render", "--partner", "Russia"], "Unknown country 'Russia'. Valid choices"),
-    (["render", "--only", "nope"], "nope"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["growth", "Mongolia", "1992", "2020"], "Unknown country 'Mongolia'. Valid choices: KAZ (Kazakhstan)"),
+        (
+            ["growth", "KAZ", "1990", "2020"],
+            "year 1990 is before 1992: the five Central Asian states became independent",
+        ),
+        (["growth", "KAZ", "2000", "1995"], "end year (1995) must be after start year (2000)"),
+        (["growth", "KAZ", "1992", "2020", "--real", "--base-year", "2025"], "base year 2025 has no CPI"),
+        (["render", "--partner", "Russia"], "Unknown country 'Russia'. Valid choices"),
+        (["render", "--only", "nope"], "nope"),
+    ],
+)
 def test_bad_input_exits_2_with_a_message(capsys, argv, message):
     code, _, err = run(capsys, *argv)
     assert code == 2 and message in err

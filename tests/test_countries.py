@@ -3,12 +3,25 @@ import pytest
 from tradeviz import countries
 
 
-@pytest.mark.parametrize("value, code", [
-    ("KAZ", "KAZ"), ("kz", "KAZ"), ("Kazakhstan", "KAZ"), ("Kazakhstan, Rep. of", "KAZ"),
-    ("Republic of Kazakhstan", "KAZ"), ("Kyrgyz Republic", "KGZ"), ("Kirgistan", "KGZ"),
-    ("Kyrgyz Rep.", "KGZ"), ("kyrgyzstan", "KGZ"), ("TJ", "TJK"), ("Tajikistan, Rep. of", "TJK"),
-    ("turkmenistan", "TKM"), ("Uzbekistan, Rep. of", "UZB"), ("  uzbekistan ", "UZB"),
-])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("KAZ", "KAZ"),
+        ("kz", "KAZ"),
+        ("Kazakhstan", "KAZ"),
+        ("Kazakhstan, Rep. of", "KAZ"),
+        ("Republic of Kazakhstan", "KAZ"),
+        ("Kyrgyz Republic", "KGZ"),
+        ("Kirgistan", "KGZ"),
+        ("Kyrgyz Rep.", "KGZ"),
+        ("kyrgyzstan", "KGZ"),
+        ("TJ", "TJK"),
+        ("Tajikistan, Rep. of", "TJK"),
+        ("turkmenistan", "TKM"),
+        ("Uzbekistan, Rep. of", "UZB"),
+        ("  uzbekistan ", "UZB"),
+    ],
+)
 def test_names_codes_and_variants_resolve(value, code):
     assert countries.resolve(value) == code
 

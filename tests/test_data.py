@@ -9,7 +9,7 @@ from tradeviz import cli, data
 def test_loaders_return_typed_frames():
     trade = data.load_trade()
     assert trade.dtypes["year"] == "int64" and trade.dtypes["value_usd_millions"] == "float64"
-    assert trade.dtypes["imf_estimate"] == bool
+    assert trade.dtypes["imf_estimate"] == "bool"
     assert len(trade) == 926 and trade.year.min() == 1992 and trade.year.max() == 2020
     assert data.load_borders().dtypes["border_length_km"] == "Int64"
     assert set(data.load_gdp().columns) == {"country", "year", "gdp_usd", "source_id"}
@@ -36,20 +36,41 @@ def _set(row, column, value):
 
 
 BAD_CURATED_FILES = {
-    "missing column": ("trade", lambda f: f.__delitem__("valuation"),
-                       r"trade\.csv: missing column\(s\) \['valuation'\]"),
-    "non-numeric value": ("trade", _set(4, "value_usd_millions", "12,5"),
-                          r"trade\.csv row 6, column 'value_usd_millions': '12,5' is not a valid number"),
-    "negative value": ("trade", _set(9, "value_usd_millions", "-1.5"),
-                       r"trade\.csv row 11, column 'value_usd_millions': value = -1\.5 is below the minimum 0"),
-    "empty required value": ("trade", _set(2, "value_usd_millions", ""),
-                             r"trade\.csv row 4, column 'value_usd_millions': value is empty but required"),
-    "duplicate key": ("trade", lambda f: f.loc.__setitem__(3, f.loc[2]),
-                      r"trade\.csv row 5: duplicate key \(year=1992, reporter=CHN, partner=KGZ, flow=exports\)"),
-    "unknown source id": ("published", _set(0, "source_id", "my-memory"),
-                          r"published\.csv row 2, column 'source_id': unknown source 'my-memory'"),
-    "value outside an enum": ("trade", _set(0, "flow", "re-exports"),
-                              r"row 2, column 'flow': value = 're-exports' is not one of"),
+    "missing column": (
+        "trade",
+        lambda f: f.__delitem__("valuation"),
+        r"trade\.csv: missing column\(s\) \['valuation'\]",
+    ),
+    "non-numeric value": (
+        "trade",
+        _set(4, "value_usd_millions", "12,5"),
+        r"trade\.csv row 6, column 'value_usd_millions': '12,5' is not a valid number",
+    ),
+    "negative value": (
+        "trade",
+        _set(9, "value_usd_millions", "-1.5"),
+        r"trade\.csv row 11, column 'value_usd_millions': value = -1\.5 is below the minimum 0",
+    ),
+    "empty required value": (
+        "trade",
+        _set(2, "value_usd_millions", ""),
+        r"trade\.csv row 4, column 'value_usd_millions': value is empty but required",
+    ),
+    "duplicate key": (
+        "trade",
+        lambda f: f.loc.__setitem__(3, f.loc[2]),
+        r"trade\.csv row 5: duplicate key \(year=1992, reporter=CHN, partner=KGZ, flow=exports\)",
+    ),
+    "unknown source id": (
+        "published",
+        _set(0, "source_id", "my-memory"),
+        r"published\.csv row 2, column 'source_id': unknown source 'my-memory'",
+    ),
+    "value outside an enum": (
+        "trade",
+        _set(0, "flow", "re-exports"),
+        r"row 2, column 'flow': value = 're-exports' is not one of",
+    ),
 }
 
 
@@ -76,7 +97,10 @@ def test_validate_reports_schema_errors_with_row_and_column_and_exits_1(data_cop
 
 def test_loaders_take_a_country_in_any_spelling():
     kgz = data.load_trade("Kyrgyz Republic")
-    assert set(kgz.reporter) | set(kgz.partner) >= {"KGZ", "CHN"} and ((kgz.reporter == "KGZ") | (kgz.partner == "KGZ")).all()
+    assert (
+        set(kgz.reporter) | set(kgz.partner) >= {"KGZ", "CHN"}
+        and ((kgz.reporter == "KGZ") | (kgz.partner == "KGZ")).all()
+    )
     assert data.load_trade("kg").equals(kgz) and data.load_trade("Kirgistan").equals(kgz)
     assert set(data.load_gdp("Kazakhstan, Rep. of").country) == {"KAZ"}
     assert data.load_population("TJ").population.gt(0).all()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -38,7 +40,7 @@ PARTNER_SIDE = {  # reporter: (its exports to China, its imports from China)
 YEARS = (1992, 2000, 2020)
 
 
-def trade_rows(cells: dict[tuple[str, str, str, int], float | None]) -> pd.DataFrame:
+def trade_rows(cells: Mapping[tuple[str, str, str, int], float | None]) -> pd.DataFrame:
     """A trade table in the load_trade() schema from {(reporter, partner, flow, year): value}."""
     rows = [
         {
@@ -62,7 +64,7 @@ def dots_cells() -> dict:
     for side, table in (("china", CHINA_SIDE), ("partner", PARTNER_SIDE)):
         for country, (exports, imports) in table.items():
             reporter, partner = ("CHN", country) if side == "china" else (country, "CHN")
-            for year, x, i in zip(YEARS, exports, imports):
+            for year, x, i in zip(YEARS, exports, imports, strict=True):
                 cells[(reporter, partner, "exports", year)] = x
                 cells[(reporter, partner, "imports", year)] = i
     return cells
@@ -114,7 +116,9 @@ def test_multiple_and_cagr_china_kazakhstan_worked_example():
 
 
 def test_growth_functions_accept_series():
-    out = growth_measures.growth_multiple(pd.Series([1.0, 2.0], index=["a", "b"]), pd.Series([3.0, 8.0], index=["a", "b"]))
+    out = growth_measures.growth_multiple(
+        pd.Series([1.0, 2.0], index=["a", "b"]), pd.Series([3.0, 8.0], index=["a", "b"])
+    )
     assert out.to_dict() == {"a": 3.0, "b": 4.0}
 
 
@@ -232,7 +236,7 @@ def test_missing_partner_year_is_flagged_not_summed_silently(trade):
     assert math.isnan(row["total"]) and not row["complete"]
     assert row["n_reporting"] == 4 and row["n_expected"] == 5 and row["missing"] == "TJK"
     reported = [(x[1], i[1]) for c, (x, i) in PARTNER_SIDE.items() if c != "TJK"]
-    assert row["partial_total"] == pytest.approx(sum(x + i for x, i in reported))
+    assert row["partial_total"] == pytest.approx(sum(cast(float, x) + cast(float, i) for x, i in reported))
     # years without any row in the fixture are explicit incomplete rows, not dropped
     assert not five.loc[1995, "complete"] and five.loc[1995, "n_reporting"] == 0
 
@@ -414,10 +418,14 @@ def test_growth_summary_excluding_a_partner(trade):
 
 
 def test_format_growth_text(trade, cpi, published):
-    text = summaries.format_growth(growth_measures.growth_summary(trade, "KAZ", 1992, 2020, real=True, cpi=cpi, base_year=2020))
+    text = summaries.format_growth(
+        growth_measures.growth_summary(trade, "KAZ", 1992, 2020, real=True, cpi=cpi, base_year=2020)
+    )
     assert "Kazakhstan (KAZ)" in text and "million constant 2020 US$" in text
     assert "deflator: US CPI-U annual average, 2020=100" in text and "China's reports" in text
-    assert "published figures" in summaries.format_growth(growth_measures.published_growth(published, "all", 1992, 2021))
+    assert "published figures" in summaries.format_growth(
+        growth_measures.published_growth(published, "all", 1992, 2021)
+    )
     with pytest.warns(common.MetricWarning):
         missing = growth_measures.growth_summary(trade, "all", 2000, 2020, side="partner")
     assert "not computable: missing base value" in summaries.format_growth(missing)
@@ -525,12 +533,16 @@ positive = st.floats(min_value=1e-3, max_value=1e6, allow_nan=False, allow_infin
 
 @given(start=positive, end=positive, years=st.integers(min_value=1, max_value=60))
 def test_property_compounding_cagr_recovers_the_multiple(start, end, years):
-    assert (1 + growth_measures.cagr(start, end, years)) ** years == pytest.approx(growth_measures.growth_multiple(start, end), rel=1e-9)
+    assert (1 + growth_measures.cagr(start, end, years)) ** years == pytest.approx(
+        growth_measures.growth_multiple(start, end), rel=1e-9
+    )
 
 
 @given(start=positive, end=positive, scale=st.floats(min_value=1e-3, max_value=1e3))
 def test_property_multiple_is_scale_free(start, end, scale):
-    assert growth_measures.growth_multiple(start * scale, end * scale) == pytest.approx(growth_measures.growth_multiple(start, end), rel=1e-9)
+    assert growth_measures.growth_multiple(start * scale, end * scale) == pytest.approx(
+        growth_measures.growth_multiple(start, end), rel=1e-9
+    )
 
 
 @settings(deadline=None)
@@ -547,7 +559,9 @@ def test_property_shares_sum_to_one_and_hhi_is_bounded(values):
 @settings(deadline=None, max_examples=25)
 @given(totals=st.lists(positive, min_size=5, max_size=5))
 def test_property_shares_of_the_five_sum_to_one(totals):
-    cells = {("CHN", c, flow, 2020): t / 2 for c, t in zip(FIVE, totals) for flow in ("exports", "imports")}
+    cells = {
+        ("CHN", c, flow, 2020): t / 2 for c, t in zip(FIVE, totals, strict=True) for flow in ("exports", "imports")
+    }
     shares = panels.partner_shares(trade_rows(cells))
     assert shares["share"].sum() == pytest.approx(1.0)
     assert 0.2 - 1e-12 <= panels.concentration(trade_rows(cells)).at[0, "hhi"] <= 1 + 1e-12

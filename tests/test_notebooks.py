@@ -21,8 +21,13 @@ STRAY_REPR = re.compile(r"^(Text|Line2D|\[<matplotlib)|<[\w.]+ (object )?at 0x[0
 
 
 def test_the_five_notebooks_are_there():
-    assert [p.name for p in NOTEBOOKS] == ["country_profile.ipynb", "mirror_statistics.ipynb", "overview.ipynb",
-                                           "partners.ipynb", "targets_and_pledges.ipynb"]
+    assert [p.name for p in NOTEBOOKS] == [
+        "country_profile.ipynb",
+        "mirror_statistics.ipynb",
+        "overview.ipynb",
+        "partners.ipynb",
+        "targets_and_pledges.ipynb",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -54,15 +59,31 @@ def test_stored_outputs_are_clean_references(path):
 
 
 def _nbval(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "--color=no", "--nbval",
-               "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE), *args]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:xdist",
+        "--color=no",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        str(SANITIZE),
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
 
 
 def test_nbval_reports_a_changed_stored_number(tmp_path):
     nb = json.loads((paths.NOTEBOOKS_DIR / "mirror_statistics.ipynb").read_text())
-    target = next(c for c in nb["cells"] if c["cell_type"] == "code"
-                  and any("text/markdown" in o.get("data", {}) for o in c["outputs"]))
+    target = next(
+        c
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and any("text/markdown" in o.get("data", {}) for o in c["outputs"])
+    )
     markdown = target["outputs"][0]["data"]["text/markdown"]
     text = "".join(markdown)
     changed = re.sub(r"\*\*(\d+) of (\d+)\*\*", lambda m: f"**{int(m[1]) + 1} of {m[2]}**", text, count=1)
@@ -109,20 +130,32 @@ def test_refreshing_reproduces_the_stored_notebooks_byte_for_byte(tmp_path):
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), f"{path.name}: refresh is not byte-stable"
 
 
-@pytest.mark.parametrize("parameters, message", [
-    ({"partner": "Russia"}, r"Unknown country 'Russia'\. Valid choices: KAZ \(Kazakhstan\)"),
-    ({"start_year": 1985}, r"year 1985 is before 1992.*valid years .* are 1992–2020"),
-    ({"end_year": 2031}, r"end_year 2031 is outside the data: IMF DOTS covers 1992–2020, published figures "
-                         r"continue to 2025; choose an end_year in 1992–2025"),
-])
+@pytest.mark.parametrize(
+    "parameters, message",
+    [
+        ({"partner": "Russia"}, r"Unknown country 'Russia'\. Valid choices: KAZ \(Kazakhstan\)"),
+        ({"start_year": 1985}, r"year 1985 is before 1992.*valid years .* are 1992–2020"),
+        (
+            {"end_year": 2031},
+            r"end_year 2031 is outside the data: IMF DOTS covers 1992–2020, published figures "
+            r"continue to 2025; choose an end_year in 1992–2025",
+        ),
+    ],
+)
 def test_bad_parameters_stop_the_profile_with_a_clear_message(tmp_path, parameters, message):
     import papermill
 
     from tradeviz.reports.execute import kernel_manager_class
 
     with pytest.raises(papermill.PapermillExecutionError, match=message) as failure:
-        papermill.execute_notebook(paths.NOTEBOOKS_DIR / "country_profile.ipynb", tmp_path / "out.ipynb",
-                                   parameters=parameters, kernel_name="python3", progress_bar=False,
-                                   kernel_manager_class=kernel_manager_class(), cwd=paths.NOTEBOOKS_DIR)
+        papermill.execute_notebook(
+            paths.NOTEBOOKS_DIR / "country_profile.ipynb",
+            tmp_path / "out.ipynb",
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            kernel_manager_class=kernel_manager_class(),
+            cwd=paths.NOTEBOOKS_DIR,
+        )
     # executed: 1 parameters, 2 papermill's injected parameters, 3 the validation cell
     assert failure.value.exec_count == 3, "stopped by the validation cell right after the parameters"

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache
 
 import openpyxl
 import pandas as pd
@@ -15,13 +15,32 @@ from tradeviz.measures import partners
 from tradeviz.sources import dots
 
 DOTS = paths.raw_dir() / "imf-dots" / "2022-02-02"
-WORKBOOKS = {"CHN": "DOTS_40.xlsx", "KAZ": "DOTS_103.xlsx", "KGZ": "DOTS_109.xlsx", "TJK": "DOTS_192.xlsx",
-             "TKM": "DOTS_201.xlsx", "UZB": "DOTS_210.xlsx"}
+WORKBOOKS = {
+    "CHN": "DOTS_40.xlsx",
+    "KAZ": "DOTS_103.xlsx",
+    "KGZ": "DOTS_109.xlsx",
+    "TJK": "DOTS_192.xlsx",
+    "TKM": "DOTS_201.xlsx",
+    "UZB": "DOTS_210.xlsx",
+}
 # Written out here, not read from partner_names.json, so the test does not share the build's mapping.
-AGGREGATES = {"World", "Advanced Economies", "Euro Area", "European Union", "Emerging and Developing Economies",
-              "Emerging and Developing Asia", "Emerging and Developing Europe", "Middle East and Central Asia",
-              "Sub-Saharan Africa", "Western Hemisphere", "Other Countries not included elsewhere",
-              "Special Categories", "Memorandum Items", "Africa", "Middle East"}
+AGGREGATES = {
+    "World",
+    "Advanced Economies",
+    "Euro Area",
+    "European Union",
+    "Emerging and Developing Economies",
+    "Emerging and Developing Asia",
+    "Emerging and Developing Europe",
+    "Middle East and Central Asia",
+    "Sub-Saharan Africa",
+    "Western Hemisphere",
+    "Other Countries not included elsewhere",
+    "Special Categories",
+    "Memorandum Items",
+    "Africa",
+    "Middle East",
+}
 TRADE_CSV_SHA256 = "54166508919e34b740b5e322b9182393ab1c0ccc7de3ce6ce64900c9ee4c91ef"  # trade.csv before issue 12
 
 
@@ -33,7 +52,7 @@ def _number(cell):
     return float(cell)
 
 
-@lru_cache(maxsize=None)
+@cache
 def raw_totals(reporter: str, year: int) -> dict[str, float]:
     """DOTS label -> exports + imports in ``year``, straight from the reporter's workbook (blank = nothing)."""
     book = openpyxl.load_workbook(DOTS / WORKBOOKS[reporter], read_only=True, data_only=True)
@@ -54,8 +73,11 @@ def raw_totals(reporter: str, year: int) -> dict[str, float]:
 
 def raw_share_and_rank(reporter: str, year: int, label: str) -> tuple[float, int]:
     totals = raw_totals(reporter, year)
-    ranked = {k: v for k, v in totals.items() if k not in AGGREGATES and "not specified" not in k
-              and not k.startswith("Emerging Market")}
+    ranked = {
+        k: v
+        for k, v in totals.items()
+        if k not in AGGREGATES and "not specified" not in k and not k.startswith("Emerging Market")
+    }
     return totals[label] / totals["World"], 1 + sum(v > ranked[label] for v in ranked.values())
 
 
@@ -91,7 +113,8 @@ def test_partner_trade_coverage_and_kinds(partner_trade):
     aggregates = kinds[kinds.kind == "aggregate"]
     assert set(aggregates.dots_label) == AGGREGATES | {
         "Emerging Market and Developing Economies by Source of Export Earnings: Fuel",
-        "Emerging Market and Developing Economies by Source of Export Earnings: Nonfuel"}
+        "Emerging Market and Developing Economies by Source of Export Earnings: Nonfuel",
+    }
     assert not any(pycountry.countries.get(alpha_3=c) for c in aggregates.index)  # never a country code
     unallocated = kinds[kinds.kind == "unallocated"]
     assert all("not specified" in label for label in unallocated.dots_label)
@@ -104,16 +127,19 @@ def test_partner_trade_coverage_and_kinds(partner_trade):
             assert kinds.loc[code, "dots_label"] == label
 
 
-@pytest.mark.parametrize("reporter, year, label, code", [
-    ("KAZ", 2020, "China, P.R.: Mainland", "CHN"),
-    ("KAZ", 2020, "Russian Federation", "RUS"),
-    ("KAZ", 2009, "Russian Federation", "RUS"),
-    ("UZB", 2000, "China, P.R.: Mainland", "CHN"),
-    ("KGZ", 2016, "China, P.R.: Mainland", "CHN"),
-    ("TJK", 2020, "China, P.R.: Mainland", "CHN"),
-    ("TKM", 2015, "Russian Federation", "RUS"),
-    ("CHN", 2020, "Kazakhstan, Rep. of", "KAZ"),
-])
+@pytest.mark.parametrize(
+    "reporter, year, label, code",
+    [
+        ("KAZ", 2020, "China, P.R.: Mainland", "CHN"),
+        ("KAZ", 2020, "Russian Federation", "RUS"),
+        ("KAZ", 2009, "Russian Federation", "RUS"),
+        ("UZB", 2000, "China, P.R.: Mainland", "CHN"),
+        ("KGZ", 2016, "China, P.R.: Mainland", "CHN"),
+        ("TJK", 2020, "China, P.R.: Mainland", "CHN"),
+        ("TKM", 2015, "Russian Federation", "RUS"),
+        ("CHN", 2020, "Kazakhstan, Rep. of", "KAZ"),
+    ],
+)
 def test_shares_and_ranks_match_the_raw_workbooks(partner_trade, reporter, year, label, code):
     share, rank = raw_share_and_rank(reporter, year, label)
     row = partners.partner_share(partner_trade, reporter, code).set_index("year").loc[year]
@@ -123,8 +149,14 @@ def test_shares_and_ranks_match_the_raw_workbooks(partner_trade, reporter, year,
 
 def test_top_partners_match_the_raw_workbook(partner_trade):
     totals = raw_totals("KAZ", 2020)
-    countries_only = sorted(((v, k) for k, v in totals.items() if k not in AGGREGATES and "not specified" not in k
-                             and not k.startswith("Emerging Market")), reverse=True)[:5]
+    countries_only = sorted(
+        (
+            (v, k)
+            for k, v in totals.items()
+            if k not in AGGREGATES and "not specified" not in k and not k.startswith("Emerging Market")
+        ),
+        reverse=True,
+    )[:5]
     top = partners.top_partners(partner_trade, "Kazakhstan", 2020, n=5)
     assert top.value.round(6).tolist() == [round(v, 6) for v, _ in countries_only]
     assert top.partner.tolist() == ["RUS", "CHN", "ITA", "KOR", "NLD"]
@@ -135,7 +167,9 @@ def test_the_fives_share_of_chinas_trade_matches_the_raw_workbook(partner_trade)
     totals = raw_totals("CHN", 2020)
     labels = ["Kazakhstan, Rep. of", "Kyrgyz Rep.", "Tajikistan, Rep. of", "Turkmenistan", "Uzbekistan, Rep. of"]
     five = partners.five_in_china(partner_trade).set_index(["year", "partner"])
-    assert five.loc[(2020, "CA5"), "share"] == pytest.approx(sum(totals[k] for k in labels) / totals["World"], rel=1e-12)
+    assert five.loc[(2020, "CA5"), "share"] == pytest.approx(
+        sum(totals[k] for k in labels) / totals["World"], rel=1e-12
+    )
     assert five.loc[(2020, "CA5"), "value"] == pytest.approx(38557.0, abs=0.05)  # as the trade table says
 
 
@@ -150,8 +184,15 @@ def test_customs_union_years_are_flagged_and_nothing_else_changes(partner_trade)
     assert table.loc[("KAZ", 2010), "russia_share"] == pytest.approx(share, rel=1e-12)  # flagged, not corrected
     events = partners.crossings(partner_trade)
     assert events.set_index(["reporter", "year"]).customs_union.to_dict() == {
-        ("KAZ", 2010): True, ("KAZ", 2011): True, ("KAZ", 2012): True, ("KAZ", 2013): True,
-        ("KGZ", 2016): True, ("KGZ", 2020): True, ("TKM", 2010): False, ("UZB", 2000): False}
+        ("KAZ", 2010): True,
+        ("KAZ", 2011): True,
+        ("KAZ", 2012): True,
+        ("KAZ", 2013): True,
+        ("KGZ", 2016): True,
+        ("KGZ", 2020): True,
+        ("TKM", 2010): False,
+        ("UZB", 2000): False,
+    }
 
 
 def test_first_year_china_passed_russia(partner_trade):
@@ -166,8 +207,14 @@ def test_first_year_china_passed_russia(partner_trade):
 
 
 def test_a_missing_world_total_gives_no_share_and_says_so(partner_trade):
-    rows = partner_trade[~((partner_trade.reporter == "TJK") & (partner_trade.partner == "WLD")
-                           & (partner_trade.year == 2005) & (partner_trade.flow == "imports"))]
+    rows = partner_trade[
+        ~(
+            (partner_trade.reporter == "TJK")
+            & (partner_trade.partner == "WLD")
+            & (partner_trade.year == 2005)
+            & (partner_trade.flow == "imports")
+        )
+    ]
     estimated = rows.copy()
     world = (estimated.reporter == "TJK") & (estimated.partner == "WLD") & (estimated.year == 2006)
     estimated.loc[world, "imf_estimate"] = True
@@ -177,11 +224,14 @@ def test_a_missing_world_total_gives_no_share_and_says_so(partner_trade):
     assert share.loc[2007, "world_status"] == "reported"
 
 
-@pytest.mark.parametrize("args, message", [
-    (("Narnia", 2020), "Unknown country 'Narnia'"),
-    (("KAZ", 1991), "before 1992"),
-    (("KAZ", 2021), "outside the data: valid years for Kazakhstan's IMF DOTS reports are 1992–2020"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("Narnia", 2020), "Unknown country 'Narnia'"),
+        (("KAZ", 1991), "before 1992"),
+        (("KAZ", 2021), "outside the data: valid years for Kazakhstan's IMF DOTS reports are 1992–2020"),
+    ],
+)
 def test_top_partners_refuses_bad_input(partner_trade, args, message):
     with pytest.raises(ValueError, match=message):
         partners.top_partners(partner_trade, *args)
@@ -209,8 +259,12 @@ def test_a_repeated_label_with_different_values_is_refused(data_copy):
     sheet.cell(rows[1], sheet.max_column).value = 123.0
     book.save(path)
     with pytest.raises(errors.BuildError, match=r"partner 'Australia' is in rows \d+ and \d+ with different values"):
-        dots.read_dots_partners(path, "x", data_copy / "raw" / "imf-dots" / "country_names.json",
-                                 data_copy / "raw" / "imf-dots" / "partner_names.json")
+        dots.read_dots_partners(
+            path,
+            "x",
+            data_copy / "raw" / "imf-dots" / "country_names.json",
+            data_copy / "raw" / "imf-dots" / "partner_names.json",
+        )
 
 
 def test_cli_prints_the_top_partners_with_shares(capsys):
@@ -224,12 +278,15 @@ def test_cli_prints_the_top_partners_with_shares(capsys):
     assert "customs union with Russia since 2010" in out[-1]
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["partners", "Narnia", "2020"], "Unknown country 'Narnia'"),
-    (["partners", "KGZ", "2021"], "year 2021 is outside the data: valid years for Kyrgyzstan's IMF DOTS reports"),
-    (["partners", "KGZ", "1990"], "before 1992"),
-    (["partners", "KGZ", "2020", "--top", "0"], "n must be a whole number of partners, at least 1"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["partners", "Narnia", "2020"], "Unknown country 'Narnia'"),
+        (["partners", "KGZ", "2021"], "year 2021 is outside the data: valid years for Kyrgyzstan's IMF DOTS reports"),
+        (["partners", "KGZ", "1990"], "before 1992"),
+        (["partners", "KGZ", "2020", "--top", "0"], "n must be a whole number of partners, at least 1"),
+    ],
+)
 def test_cli_refuses_bad_country_or_year_with_exit_2(capsys, argv, message):
     from tradeviz import cli
 
@@ -258,7 +315,7 @@ def test_partner_charts_carry_their_caption(partner_trade):
     fig = charts.share_lines(partners.five_in_china(partner_trade), caption)
     assert len(fig.axes[0].get_lines()) == 6
     with pytest.raises(charts.CaptionError):
-        charts.share_lines(partners.five_in_china(partner_trade), None)
+        charts.share_lines(partners.five_in_china(partner_trade), None)  # type: ignore[arg-type]
 
 
 def test_the_top_n_parameter_is_checked():
@@ -267,7 +324,7 @@ def test_the_top_n_parameter_is_checked():
     assert parameters.count(10) == 10
     for bad in (0, 51, 2.5, True, "10"):
         with pytest.raises(ValueError, match="top_n must be a whole number from 1 to 50"):
-            parameters.count(bad)
+            parameters.count(bad)  # type: ignore[arg-type]
 
 
 def test_published_places_come_from_the_stored_quotes():
@@ -284,12 +341,15 @@ def test_published_places_come_from_the_stored_quotes():
     assert tjk.to_dict() == {"CHN": 3.0, "RUS": 1.0}
 
 
-@pytest.mark.parametrize("column, value, message", [
-    ("evidence", "China accounted for a 22.3% share", "is not part of the quote of trade_figures.csv line 117"),
-    ("value", "22.3", "22.3 is not written in the evidence"),
-    ("trade_figures_line", "9999", "trade_figures.csv has no data line '9999'"),
-    ("year", "2022", "differs from trade_figures.csv line 117"),
-])
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("evidence", "China accounted for a 22.3% share", "is not part of the quote of trade_figures.csv line 117"),
+        ("value", "22.3", "22.3 is not written in the evidence"),
+        ("trade_figures_line", "9999", "trade_figures.csv has no data line '9999'"),
+        ("year", "2022", "differs from trade_figures.csv line 117"),
+    ],
+)
 def test_a_published_place_that_its_quote_does_not_state_is_refused(data_copy, column, value, message):
     import csv
 

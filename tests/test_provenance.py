@@ -16,8 +16,17 @@ def test_every_upstream_file_is_recorded():
     recorded = sum(len(provenance.read_record(f)["files"]) for f in provenance.record_folders())
     assert recorded == sum(len(provenance.data_files(f)) for f in provenance.record_folders())
     folders = {f.relative_to(paths.raw_dir()).as_posix() for f in provenance.record_folders()}
-    assert {".", "imf-dots", "imf-dots/2022-02-02", "cia-factbook-json", "naturalearth-110m", "press-quoted-figures",
-            "seed-article", "us-cpi-datahub", "worldbank-wdi-datahub"} <= folders
+    assert {
+        ".",
+        "imf-dots",
+        "imf-dots/2022-02-02",
+        "cia-factbook-json",
+        "naturalearth-110m",
+        "press-quoted-figures",
+        "seed-article",
+        "us-cpi-datahub",
+        "worldbank-wdi-datahub",
+    } <= folders
 
 
 def test_dots_checksums_agree_with_the_upstream_table_in_source_md():
@@ -71,14 +80,24 @@ def test_a_record_without_a_licence_is_rejected(data_copy):
 
 def test_nothing_reads_the_team_share_at_run_time():
     root = paths.PROJ_ROOT
-    files = [*root.glob("src/tradeviz/*"), *root.glob("notebooks/*"), *root.glob("benchmarks/*"),
-             root / "Makefile", root / ".ci" / "run", root / "reports.yaml", root / "pyproject.toml"]
+    files = [
+        *root.glob("src/tradeviz/*"),
+        *root.glob("notebooks/*"),
+        *root.glob("benchmarks/*"),
+        root / "Makefile",
+        root / ".ci" / "run",
+        root / "reports.yaml",
+        root / "pyproject.toml",
+    ]
     for path in filter(Path.is_file, files):
         assert "shared/" not in path.read_text(encoding="utf-8", errors="ignore"), path
 
 
 def test_every_file_that_drives_the_build_is_checksummed():
-    recorded = {(folder / name).resolve() for folder in provenance.record_folders()
-                for name in provenance.read_record(folder)["files"]}
+    recorded = {
+        (folder / name).resolve()
+        for folder in provenance.record_folders()
+        for name in provenance.read_record(folder)["files"]
+    }
     for mapping in [*paths.raw_dir().rglob("country_names.json"), paths.raw_dir() / "common_country_variants.json"]:
         assert mapping.resolve() in recorded, mapping

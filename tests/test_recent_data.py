@@ -26,6 +26,7 @@ def _rewrite(data_dir, name, edit):
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         fields, rows = reader.fieldnames, list(reader)
+    assert fields is not None
     rows = edit(rows)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")

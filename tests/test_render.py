@@ -19,8 +19,11 @@ from tradeviz.reports.render import render_reports
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 CONFIG = FIXTURES / "reports.yaml"
 NAMES = ["overview", "country_profile-KAZ-1992-2020", "country_profile-KGZ-1992-2020"]
-DOWNLOADS = ["data/README.md", "data/datapackage.json",
-             *(f"data/curated/{p.name}" for p in (Path(__file__).parents[1] / "data" / "curated").glob("*.csv"))]
+DOWNLOADS = [
+    "data/README.md",
+    "data/datapackage.json",
+    *(f"data/curated/{p.name}" for p in (Path(__file__).parents[1] / "data" / "curated").glob("*.csv")),
+]
 OUTPUTS = sorted(["index.html", *DOWNLOADS, *(f"{n}.{ext}" for n in NAMES for ext in ("html", "ipynb"))])
 
 
@@ -168,7 +171,7 @@ def test_html_is_standalone_without_code(rendered):
     assert "import pandas" not in page and "start_year = " not in page  # no code cells
     assert 'src="data:image/png;base64,' in page  # the figure, embedded (despite MPLBACKEND=Agg)
     assert '<a href="index.html">' in page
-    assert "<script src=" not in page and "<link rel=\"stylesheet\"" not in page  # nothing fetched
+    assert "<script src=" not in page and '<link rel="stylesheet"' not in page  # nothing fetched
 
 
 def test_notebook_runs_in_this_interpreter_whatever_kernel_specs_say(rendered):

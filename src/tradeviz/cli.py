@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from pathlib import Path
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 
-def _data_build(args) -> int:
+def _data_build(args: argparse.Namespace) -> int:
     from tradeviz.build import pipeline
 
     tables = pipeline.build_all()
@@ -25,7 +26,7 @@ def _data_build(args) -> int:
     return 0
 
 
-def _data_validate(args) -> int:
+def _data_validate(args: argparse.Namespace) -> int:
     from tradeviz import paths
     from tradeviz.build import validate
 
@@ -47,7 +48,7 @@ def _data_validate(args) -> int:
     return 0
 
 
-def _data_snapshot(args) -> int:
+def _data_snapshot(args: argparse.Namespace) -> int:
     from tradeviz.sources import provenance
 
     record = provenance.snapshot(Path(args.folder))
@@ -55,9 +56,7 @@ def _data_snapshot(args) -> int:
     return 0
 
 
-def _growth(args) -> int:
-    import warnings
-
+def _growth(args: argparse.Namespace) -> int:
     from tradeviz import countries, data
     from tradeviz.measures import common, growth, published
 
@@ -87,7 +86,7 @@ def _growth(args) -> int:
     return _print_growth(args, result, caught)
 
 
-def _print_growth(args, result: dict, caught) -> int:
+def _print_growth(args: argparse.Namespace, result: dict, caught: list[warnings.WarningMessage]) -> int:
     from tradeviz.measures import common
     from tradeviz.text import summaries
 
@@ -100,7 +99,7 @@ def _print_growth(args, result: dict, caught) -> int:
     return 0 if result["status"] == common.OK else EXIT_FAILURE
 
 
-def _partners(args) -> int:
+def _partners(args: argparse.Namespace) -> int:
     from tradeviz import countries, data
     from tradeviz.measures import partners
     from tradeviz.text import summaries
@@ -115,7 +114,7 @@ def _partners(args) -> int:
     return 0
 
 
-def _render(args) -> int:
+def _render(args: argparse.Namespace) -> int:
     from tradeviz.reports import config, engine, render
 
     sweep: dict[str, list] = {}
@@ -139,8 +138,8 @@ def _render(args) -> int:
         return 128 + exc.signum
     if args.json:
         print(json.dumps(summary.as_json(), indent=2))
-    elif args.quiet:
-        print(summary.headline())
+    elif args.quiet:  # the counts, and which reports failed and why (describe() without failures: the headline)
+        print(summary.describe())
     else:
         print(summary.describe())
     if args.pdf:
@@ -152,7 +151,7 @@ def _render(args) -> int:
     return EXIT_FAILURE if summary.failures else 0
 
 
-def _notebooks_refresh(args) -> int:
+def _notebooks_refresh(args: argparse.Namespace) -> int:
     from tradeviz.reports import refresh
 
     for path in refresh.refresh(args.names or None):
@@ -160,7 +159,7 @@ def _notebooks_refresh(args) -> int:
     return 0
 
 
-def _notebooks_copy(args) -> int:
+def _notebooks_copy(args: argparse.Namespace) -> int:
     from tradeviz.reports import refresh
 
     for path in refresh.copy_notebooks(Path(args.folder), overwrite=args.force):
@@ -239,7 +238,9 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--force", action="store_true", help="render every report, even those whose inputs are unchanged"
     )
-    render.add_argument("--quiet", action="store_true", help="no progress bar; one summary line")
+    render.add_argument(
+        "--quiet", action="store_true", help="no progress bar; one summary line, then one line per failed report"
+    )
     render.add_argument("--json", action="store_true", help="no progress bar; a JSON summary on stdout")
     render.add_argument("--pdf", action="store_true", help="also print each report to <name>.pdf (needs Chromium)")
     render.set_defaults(func=_render)

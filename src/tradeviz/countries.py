@@ -8,6 +8,7 @@ each raw source, plus ``data/raw/common_country_variants.json``; nothing is hard
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -75,6 +76,7 @@ def name(code: str) -> str:
 
 
 def choices(allowed: tuple[str, ...] = FIVE) -> str:
+    """The allowed codes with their names, for error messages: "KAZ (Kazakhstan), KGZ (Kyrgyzstan), ..."."""
     return ", ".join(f"{c} ({name(c)})" for c in allowed)
 
 
@@ -98,7 +100,7 @@ def resolve(value: str, allowed: tuple[str, ...] = FIVE, allow_group: bool = Fal
     )
 
 
-def source_mapping(mapping_file) -> dict[str, str]:
+def source_mapping(mapping_file: str | os.PathLike[str]) -> dict[str, str]:
     """A source's ``country_names.json``: label as written in the source -> code (``_comment`` keys dropped)."""
     path = Path(mapping_file)
     return _read_mapping(path, path.stat().st_mtime_ns)
@@ -110,7 +112,7 @@ def _read_mapping(path: Path, mtime_ns: int) -> dict[str, str]:
     return {label: code for label, code in mapping.items() if not label.startswith("_")}
 
 
-def resolve_source_label(label: str, mapping_file) -> str:
+def resolve_source_label(label: str, mapping_file: str | os.PathLike[str]) -> str:
     """Map a label as written in one raw source to its code via that source's mapping file.
 
     Used by the build: a label missing from the mapping is an error naming the file to extend.

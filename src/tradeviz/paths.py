@@ -17,12 +17,23 @@ temporary copy).
 from __future__ import annotations
 
 import os
-from importlib.resources import files
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PROJ_ROOT = PACKAGE_DIR.parents[1]
-"""The repository root when tradeviz runs from a clone (``src/tradeviz/`` -> two levels up)."""
+MARKER = "pyproject.toml"
+"""The file that marks the repository root: the first folder above the package holding it, ``data/`` and
+``src/tradeviz/`` is the clone (found by looking, not by counting levels, so moving this module changes nothing)."""
+
+
+def _find_root(start: Path) -> Path:
+    for folder in start.parents:
+        if (folder / MARKER).is_file() and (folder / "data").is_dir() and (folder / "src" / "tradeviz").is_dir():
+            return folder
+    return start.parent  # an installed package: no clone above it (is_clone() is False there)
+
+
+PROJ_ROOT = _find_root(PACKAGE_DIR)
+"""The repository root when tradeviz runs from a clone; in an installed wheel, the folder holding the package."""
 BUNDLE = "bundled"
 """Folder inside the installed package holding the shipped copy of data/, notebooks/ and reports.yaml."""
 
@@ -32,17 +43,14 @@ class DataLayoutError(FileNotFoundError):
 
 
 def _package_path(*parts: str) -> Path:
-    """A file or folder shipped inside the package, as a real path (pandas, frictionless and papermill need one)."""
-    resource = files("tradeviz").joinpath(*parts)
-    if not isinstance(resource, Path):
-        raise DataLayoutError(f"tradeviz is installed as an archive ({resource}); install it as files on disk.")
-    return resource
+    """A file or folder shipped inside the package (beside this module), as a real path for pandas and papermill."""
+    return PACKAGE_DIR.joinpath(*parts)
 
 
 def is_clone(root: Path | None = None) -> bool:
     """True when tradeviz runs from a clone of its repository (data/ and notebooks/ beside src/)."""
     root = PROJ_ROOT if root is None else root
-    return (root / "pyproject.toml").is_file() and (root / "data").is_dir() and (root / "src" / "tradeviz").is_dir()
+    return (root / MARKER).is_file() and (root / "data").is_dir() and (root / "src" / "tradeviz").is_dir()
 
 
 def root() -> Path:
@@ -70,11 +78,6 @@ def data_dir() -> Path:
     return path
 
 
-def data_is_shipped_copy() -> bool:
-    """True when the loaders read the copy shipped in the wheel (no clone, no ``TRADEVIZ_DATA_DIR``)."""
-    return not os.environ.get("TRADEVIZ_DATA_DIR") and not is_clone()
-
-
 def has_full_raw() -> bool:
     """True when ``data/raw`` is complete (a clone or a copy of it), so the curated tables can be rebuilt."""
     return (raw_dir() / "provenance.json").is_file()
@@ -100,15 +103,53 @@ def curated_dir() -> Path:
     return data_dir() / "curated"
 
 
+RUNTIME_RAW = ("common_country_variants.json", "*/country_names.json", "naturalearth-110m/*")
+"""Files of ``data/raw`` the package reads at run time (country-name mappings, the region map and its licence):
+the only raw files a wheel ships (see :func:`shipped_patterns`)."""
+MAP_GEOJSON = "naturalearth-110m/ne_110m_admin_0_countries.json"
+
+
+def country_name_files() -> list[Path]:
+    """Every ``country_names.json`` beside a raw source, then ``common_country_variants.json``."""
+    raw = raw_dir()
+    return sorted(raw.glob("*/country_names.json")) + [raw / "common_country_variants.json"]
+
+
+def map_geojson() -> Path:
+    """The Natural Earth 1:110m countries (``data/raw/naturalearth-110m``), read by the region map."""
+    return raw_dir() / MAP_GEOJSON
+
+
+def shipped_patterns(root: Path) -> list[str]:
+    """Glob patterns, relative to a clone at ``root``, of what a wheel carries under ``tradeviz/bundled/``.
+
+    Derived, not listed by hand: the Data Package and its data dictionary, every resource ``datapackage.json``
+    names, the raw files read at run time (:data:`RUNTIME_RAW`), the notebooks with their nbval sanitizer and
+    the report list.  ``hatch_build.py`` calls this at build time.
+    """
+    import json
+
+    package = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    resources = sorted(f"data/{res['path']}" for res in package["resources"])
+    return [
+        "data/datapackage.json",
+        "data/README.md",
+        *resources,
+        *(f"data/raw/{pattern}" for pattern in RUNTIME_RAW),
+        "notebooks/*.ipynb",
+        "notebooks/sanitize.cfg",
+        RENDER_CONFIG_NAME,
+    ]
+
+
 def datapackage_path() -> Path:
     return data_dir() / "datapackage.json"
 
 
 IN_CLONE = is_clone()
 NOTEBOOKS_DIR = root() / "notebooks"
-RENDER_CONFIG = root() / "reports.yaml"
-SANITIZE_CONFIG = NOTEBOOKS_DIR / "sanitize.cfg"
+RENDER_CONFIG_NAME = "reports.yaml"
+RENDER_CONFIG = root() / RENDER_CONFIG_NAME
 REPORTS_DIR = PROJ_ROOT / "reports" if IN_CLONE else Path("reports")
 """Default output of ``tradeviz render``: reports/ in the clone; in a wheel install, reports/ in the working folder."""
-BENCHMARKS_DIR = PROJ_ROOT / "benchmarks"
 MPLSTYLE = _package_path("tradeviz.mplstyle")

@@ -14,12 +14,13 @@ import pycountry
 
 from tradeviz import countries, paths
 from tradeviz.build.dictionary import data_dictionary
+from tradeviz.errors import BuildError
 from tradeviz.io import atomic_write_text
 from tradeviz.sources import press_figures, provenance
 from tradeviz.sources.dots import build_dots_partners, build_partner_trade, build_trade
 from tradeviz.sources.factbook import build_borders
-from tradeviz.sources.press_quoted import _press_figures, build_bri
-from tradeviz.sources.seed_article import _seed_figures
+from tradeviz.sources.press_quoted import build_bri, quoted_figures
+from tradeviz.sources.seed_article import seed_figures
 from tradeviz.sources.wdi import build_context
 
 PUBLISHED_COLUMNS = [
@@ -46,7 +47,7 @@ PUBLISHED_COLUMNS = [
 
 def build_published(raw: Path) -> pd.DataFrame:
     """Every published figure: the seed article, the first press table and the 2019–2025 transcriptions."""
-    figures = _seed_figures(raw) + _press_figures(raw) + press_figures.trade_figures(raw)
+    figures = seed_figures(raw) + quoted_figures(raw) + press_figures.trade_figures(raw)
     frame = pd.DataFrame(figures, columns=PUBLISHED_COLUMNS)
     return frame.sort_values(["year", "partner", "side", "measure", "period", "figure_id"]).reset_index(drop=True)
 
@@ -90,16 +91,19 @@ def build_published_places(raw: Path) -> pd.DataFrame:
 
 
 def build_targets(raw: Path) -> pd.DataFrame:
+    """The ``targets`` table: announced trade targets (million US$), one row per page stating one."""
     return _frame(
         press_figures.targets(raw), ["scope", "announced_date", "target_id"], ("deadline_year", "announced_year")
     )
 
 
 def build_pledges(raw: Path) -> pd.DataFrame:
+    """The ``pledges`` table: the January 2022 pledges and their follow-ups."""
     return _frame(press_figures.pledges(raw), ["pledge_id", "kind", "announced_date", "figure_id"])
 
 
 def build_gas_imports(raw: Path) -> pd.DataFrame:
+    """The ``gas_imports`` table: China's pipeline-gas imports by value (million US$) per supplier and period."""
     return _frame(press_figures.gas_imports(raw), ["supplier", "year", "period", "figure_id"])
 
 
@@ -107,9 +111,12 @@ def build_gas_imports(raw: Path) -> pd.DataFrame:
 
 
 def build_countries() -> pd.DataFrame:
+    """The countries table: China, the five, the USA (for the CPI) and CA5, with ISO codes, names and role."""
     rows = []
     for iso, role in [(countries.CHINA, "reporter")] + [(c, "partner") for c in countries.FIVE] + [("USA", "context")]:
         c = pycountry.countries.get(alpha_3=iso)
+        if c is None:
+            raise BuildError(f"pycountry has no ISO 3166-1 record for {iso!r}; update pycountry.")
         rows.append(
             dict(iso3=iso, iso2=c.alpha_2, name=c.name, official_name=getattr(c, "official_name", c.name), role=role)
         )
@@ -129,6 +136,7 @@ def build_countries() -> pd.DataFrame:
 
 
 def build_sources(raw: Path) -> pd.DataFrame:
+    """The ``sources`` table: one row per source of every provenance record under ``raw``."""
     return pd.DataFrame(provenance.sources(raw))
 
 
@@ -165,7 +173,7 @@ def build_all(raw: Path | None = None) -> dict[str, pd.DataFrame]:
 
 
 def to_csv_text(frame: pd.DataFrame) -> str:
-    """Deterministic CSV: fixed column order, '\\n' line ends, shortest round-trip float repr, booleans as true/false."""
+    """Deterministic CSV: fixed column order, '\\n' line ends, shortest round-trip floats, booleans as true/false."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == bool:

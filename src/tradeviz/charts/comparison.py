@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from numpy.typing import ArrayLike
 
 from tradeviz import countries
 from tradeviz.charts import export as chart_export
@@ -36,12 +38,12 @@ from tradeviz.text.numbers import format_multiple, format_percent, trim
 # --------------------------------------------------------------------------------------------
 
 
-def _hhi_label(values) -> str:
+def _hhi_label(values: ArrayLike) -> str:
     arr = np.asarray(values, dtype=float)
     return "HHI (0–1)" if np.nanmax(arr) <= 1.0 else "HHI (0–10,000)"
 
 
-def _draw_hhi(ax, hhi: pd.DataFrame, hhi_col: str) -> None:
+def _draw_hhi(ax: Axes, hhi: pd.DataFrame, hhi_col: str) -> None:
     rows = hhi.sort_values("year")
     ax.plot(
         rows["year"],
@@ -121,7 +123,7 @@ def share_area(
     if ax_hhi is not None:
         parts.append(chart_export.plotted_data_of_axes(ax_hhi))
     setattr(fig, chart_export.DATA_ATTR, pd.concat(parts, ignore_index=True))
-    fig._tradeviz_kind = "Stacked area chart"
+    setattr(fig, chart_export.KIND_ATTR, "Stacked area chart")
     return fig
 
 

@@ -20,14 +20,20 @@ import io
 import math
 import numbers
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
-from matplotlib.container import BarContainer
+from matplotlib.container import BarContainer, Container
 from matplotlib.figure import Figure
 
 from tradeviz.data.ids import source_ids
+
+if TYPE_CHECKING:  # style imports this module
+    from tradeviz.charts.style import Caption
 
 CHART_MIME = "application/vnd.tradeviz.chart+json"
 """The display-data type of a chart's record: {"title", "alt", "rows" (count), "csv" (the plotted table)}."""
@@ -36,15 +42,17 @@ DATA_ATTR = "_tradeviz_data"
 """A chart that draws something the generic reader cannot (stacked areas, map patches) sets this table itself."""
 UNIT_ATTR = "_tradeviz_unit"
 """Set on an Axes whose y values have a known unit (US$ axes: million current US$)."""
+KIND_ATTR = "_tradeviz_kind"
+"""Set on a Figure whose kind the alt text cannot tell from its artists ("Map", "Stacked area chart")."""
 COLUMNS = ["panel", "series", "x", "value", "unit", "source_ids"]
 
 
-def _label(artist) -> str | None:
+def _label(artist: Artist | Container) -> str | None:
     label = artist.get_label()
-    return None if not label or label.startswith("_") else str(label)
+    return None if not label or str(label).startswith("_") else str(label)
 
 
-def _x_value(x) -> object:
+def _x_value(x: float) -> object:
     x = float(x)
     return int(x) if x.is_integer() else round(x, 6)
 
@@ -62,34 +70,33 @@ def plotted_data(fig: Figure) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS[:-1])
 
 
-def plotted_data_of_axes(ax) -> pd.DataFrame:
+def plotted_data_of_axes(ax: Axes) -> pd.DataFrame:
     """:func:`plotted_data` for one Axes."""
     rows: list[tuple] = []
-    if True:
-        panel = ax.get_ylabel() or ax.get_title()
-        unit = getattr(ax, UNIT_ATTR, "") or panel
-        for line in ax.get_lines():
-            series = _label(line)
-            if series is None:
-                continue
-            for x, y in zip(
-                np.asarray(line.get_xdata(), dtype=float), np.asarray(line.get_ydata(), dtype=float), strict=True
-            ):
-                if np.isfinite(y):
-                    rows.append((panel, series, _x_value(x), float(y), unit))
-        for coll in ax.collections:
-            series = _label(coll)
-            if series is None or not isinstance(coll, PathCollection):
-                continue
-            for x, y in np.asarray(coll.get_offsets(), dtype=float):
+    panel = ax.get_ylabel() or ax.get_title()
+    unit = getattr(ax, UNIT_ATTR, "") or panel
+    for line in ax.get_lines():
+        series = _label(line)
+        if series is None:
+            continue
+        for x, y in zip(
+            np.asarray(line.get_xdata(), dtype=float), np.asarray(line.get_ydata(), dtype=float), strict=True
+        ):
+            if np.isfinite(y):
                 rows.append((panel, series, _x_value(x), float(y), unit))
-        for container in ax.containers:
-            if isinstance(container, BarContainer):
-                rows += _bar_rows(ax, container, panel, unit)
+    for coll in ax.collections:
+        series = _label(coll)
+        if series is None or not isinstance(coll, PathCollection):
+            continue
+        for x, y in np.asarray(coll.get_offsets(), dtype=float):
+            rows.append((panel, series, _x_value(x), float(y), unit))
+    for container in ax.containers:
+        if isinstance(container, BarContainer):
+            rows += _bar_rows(ax, container, panel, unit)
     return pd.DataFrame(rows, columns=COLUMNS[:-1])
 
 
-def _bar_rows(ax, container: BarContainer, panel: str, unit: str) -> list[tuple]:
+def _bar_rows(ax: Axes, container: BarContainer, panel: str, unit: str) -> list[tuple]:
     horizontal = container.orientation == "horizontal"
     if horizontal:  # the values run along x: its label names them
         panel = ax.get_xlabel() or panel
@@ -130,7 +137,7 @@ def chart_title(fig: Figure) -> str:
 
 def _kind(fig: Figure, data: pd.DataFrame) -> str:
     axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
-    kind = getattr(fig, "_tradeviz_kind", None)
+    kind = getattr(fig, KIND_ATTR, None)
     if kind:
         return kind
     if any(ax.containers for ax in axes) and not any(_label(line) for ax in axes for line in ax.get_lines()):
@@ -172,7 +179,7 @@ def _value(value: float, unit: str, fmt: Callable[[float], str]) -> str:
     return f"{value:,.4g}"
 
 
-def record(fig: Figure, caption, inputs: Iterable[object], fmt: Callable[[float], str]) -> dict:
+def record(fig: Figure, caption: Caption, inputs: Iterable[object], fmt: Callable[[float], str]) -> dict:
     """Attach the chart's record to ``fig`` (and return it): title, alt text, and the plotted table."""
     data = plotted_data(fig)
     data["source_ids"] = "; ".join(source_ids(inputs))
@@ -201,7 +208,7 @@ def csv_text(rec: dict) -> str:
     return str(rec["csv"])
 
 
-def _chart_json(fig: Figure):
+def _chart_json(fig: Figure) -> dict | None:
     return getattr(fig, RECORD_ATTR, None)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeAlias
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -143,9 +144,11 @@ MAP_LABEL_POSITIONS: dict[str, tuple[float, float] | None] = {
     countries.CHINA: (101.0, 35.0),
 }
 BORDER_LINEWIDTH = 2.4
+MapValues: TypeAlias = Mapping[str, float | None] | pd.Series | pd.DataFrame
+"""What :func:`region_map` shades: ISO3 -> US$ millions, as a mapping, a Series or a DataFrame."""
 
 
-def _values_by_code(values) -> dict[str, float]:
+def _values_by_code(values: MapValues) -> dict[str, float]:
     if isinstance(values, pd.DataFrame):
         col = next((c for c in ("value_usd_millions", "value") if c in values.columns), None)
         if "country" not in values.columns or col is None:
@@ -160,7 +163,7 @@ def _values_by_code(values) -> dict[str, float]:
 
 @house_style
 def region_map(
-    values,
+    values: MapValues,
     caption: Caption,
     *,
     year: int,
@@ -301,7 +304,7 @@ def region_map(
         columns=["panel", "series", "x", "value", "unit"],
     )
     setattr(fig, chart_export.DATA_ATTR, shaded)
-    fig._tradeviz_kind = "Map"
+    setattr(fig, chart_export.KIND_ATTR, "Map")
     return fig
 
 

@@ -8,10 +8,13 @@ resting on an IMF estimate are hollow markers.
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.typing import LineStyleType
 
 from tradeviz import countries
 from tradeviz.charts.style import (
@@ -32,13 +35,16 @@ from tradeviz.text.numbers import format_usd
 
 SIDE_OWN = "each country's own reports (the reporter named above each panel)"
 """Caption side for shares of a country's trade computed from that country's DOTS workbook."""
-LINES = {"china": ("China", "#000000", "-"), "russia": ("Russia", "#888888", "--")}
+LINES: dict[str, tuple[str, str, LineStyleType]] = {
+    "china": ("China", "#000000", "-"),
+    "russia": ("Russia", "#888888", "--"),
+}
 UNION_COLOR = OKABE_ITO["yellow"]
 UNION_LABEL = "customs union with Russia (Russia figures change method)"
 _PERCENT = FuncFormatter(lambda x, _p: f"{100 * x:.0f}%")
 
 
-def _union_span(ax, years: pd.Series, flags: pd.Series) -> bool:
+def _union_span(ax: Axes, years: pd.Series, flags: pd.Series) -> bool:
     union = years[flags.astype(bool)]
     if union.empty:
         return False
@@ -63,7 +69,7 @@ def china_russia_shares(df: pd.DataFrame, caption: Caption, *, title: str | None
     fig, axes = new_figure(caption, nrows=nrows, ncols=ncols, sharex=True, figsize=(8.0, 2.0 + 1.9 * nrows))
     top = float(df[["china_share", "russia_share"]].max().max())
     any_union = any_estimate = False
-    for ax, code in zip(axes, codes):
+    for ax, code in zip(axes, codes, strict=False):  # the grid may have spare axes
         rows = df[df["reporter"] == code].sort_values("year")
         any_union |= _union_span(ax, rows["year"], rows["customs_union"])
         for key, (label, color, style) in LINES.items():
@@ -92,7 +98,7 @@ def china_russia_shares(df: pd.DataFrame, caption: Caption, *, title: str | None
         ax.set_axis_off()
     for ax in axes[len(codes) - ncols : len(codes)]:
         ax.set_xlabel("Year")
-    handles = [Line2D([], [], color=c, linestyle=s, linewidth=2.0) for _label, c, s in LINES.values()]
+    handles: list[Artist] = [Line2D([], [], color=c, linestyle=s, linewidth=2.0) for _label, c, s in LINES.values()]
     labels = [f"{label}'s share of the country's trade" for label, _c, _s in LINES.values()]
     if any_union:
         handles.append(Patch(color=UNION_COLOR, alpha=0.25, linewidth=0))
@@ -127,8 +133,8 @@ def top_partner_bars(df: pd.DataFrame, caption: Caption, *, title: str | None = 
     colors = [{"CHN": "#000000", "RUS": "#888888"}.get(p, OKABE_ITO["sky_blue"]) for p in rows["partner"]]
     positions = range(len(rows))[::-1]
     ax.barh(list(positions), rows["share"], color=colors, height=0.7, zorder=2)
-    ax.set_yticks(list(positions), [f"{int(r)}. {n}" for r, n in zip(rows["rank"], rows["name"])])
-    for y, share, value in zip(positions, rows["share"], rows["value"]):
+    ax.set_yticks(list(positions), [f"{int(r)}. {n}" for r, n in zip(rows["rank"], rows["name"], strict=True)])
+    for y, share, value in zip(positions, rows["share"], rows["value"], strict=True):
         ax.annotate(
             f"{100 * share:.1f}% ({format_usd(value)})",
             (share, y),

@@ -8,7 +8,9 @@ marks where the DOTS coverage ends.
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.typing import LineStyleType
 
 from tradeviz import countries
 from tradeviz.charts.style import (
@@ -34,11 +36,11 @@ SOURCE_PUBLISHED_RECENT = (
 PUBLISHED_MARKERS = {"china": ("D", "filled"), "partner": ("s", "hollow")}
 PUBLISHED_LABELS = {"china": "published, China's customs", "partner": "published, {name}'s own statistics"}
 DOTS_STYLES = {"china": "-", "partner": "--"}
-TARGET_STYLES = ((0, (6, 2)), (0, (2, 2)), (0, (8, 2, 2, 2)), (0, (1, 1)), (0, (12, 3)))
+TARGET_STYLES: tuple[LineStyleType, ...] = ((0, (6, 2)), (0, (2, 2)), (0, (8, 2, 2, 2)), (0, (1, 1)), (0, (12, 3)))
 DOTS_LABELS = {"china": "IMF DOTS, China's reports", "partner": "IMF DOTS, {name}'s reports"}
 
 
-def _seam(ax, last_dots_year: int) -> None:
+def _seam(ax: Axes, last_dots_year: int) -> None:
     ax.axvline(last_dots_year + 0.5, color="#777777", linestyle=":", linewidth=1.2, zorder=1)
     ax.annotate(
         "DOTS ends",
@@ -53,7 +55,7 @@ def _seam(ax, last_dots_year: int) -> None:
     )
 
 
-def _published_sides(ax, frame: pd.DataFrame, name: str, color: str, value_col: str) -> None:
+def _published_sides(ax: Axes, frame: pd.DataFrame, name: str, color: str, value_col: str) -> None:
     """Both sides' published figures as markers: China's customs in ``color``, the partner's own in grey."""
     for side in ("china", "partner"):
         rows = frame.loc[frame["side"].eq(side)].sort_values("year")
@@ -62,7 +64,7 @@ def _published_sides(ax, frame: pd.DataFrame, name: str, color: str, value_col: 
             _published_points(ax, rows, side, color if side == "china" else "#666666", label, value_col)
 
 
-def _published_points(ax, rows: pd.DataFrame, side: str, color: str, label: str, value_col: str) -> None:
+def _published_points(ax: Axes, rows: pd.DataFrame, side: str, color: str, label: str, value_col: str) -> None:
     marker, fill = PUBLISHED_MARKERS[side]
     ax.plot(
         rows["year"],
@@ -173,7 +175,7 @@ def target_progress(
             start,
             end,
             colors="#333333",
-            linestyles=[style],
+            linestyles=style,
             linewidth=1.5,
             zorder=2,
             label=f"target {format_usd(t.value_usd_millions)}, {t.label}",

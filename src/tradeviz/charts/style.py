@@ -11,17 +11,24 @@ import functools
 import io
 import math
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from os import PathLike
 from pathlib import Path
+from typing import ParamSpec
 
 import matplotlib.pyplot as plt
 import matplotlib.style as mstyle
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.legend import Legend
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
+from numpy.typing import ArrayLike
 
 from tradeviz import countries, paths
 from tradeviz.charts import export as chart_export
@@ -183,7 +190,7 @@ def wants_log(values: Iterable[float], log: bool | None = None, threshold: float
     return float(arr.max() / arr.min()) > threshold
 
 
-def set_usd_axis(axis, values, log: bool) -> None:
+def set_usd_axis(axis: Axis, values: ArrayLike, log: bool) -> None:
     """US$-millions tick labels on ``axis`` (ax.yaxis / ax.xaxis), log or linear."""
     if log:
         arr = np.asarray(values, dtype=float)
@@ -211,11 +218,14 @@ FOOTNOTE_FONTSIZE = 7.5
 FOOTNOTE_GID = "tradeviz-footnote"
 
 
-def house_style(func):
+_P = ParamSpec("_P")
+
+
+def house_style(func: Callable[_P, Figure]) -> Callable[_P, Figure]:
     """Build the chart inside the house-style context (global rcParams untouched)."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Figure:
         with mstyle.context(paths.MPLSTYLE):
             fig = func(*args, **kwargs)
             settle_layout(fig)
@@ -248,10 +258,10 @@ def new_figure(
     nrows: int = 1,
     ncols: int = 1,
     prefix: str = "",
-    height_ratios=None,
+    height_ratios: Sequence[float] | None = None,
     sharex: bool = False,
-    figsize=None,
-):
+    figsize: tuple[float, float] | None = None,
+) -> tuple[Figure, list[Axes]]:
     """A closed (not registered with pyplot) figure with the footnote and room reserved for it."""
     caption = check_caption(caption)
     fig = plt.figure(figsize=figsize)
@@ -295,7 +305,7 @@ _METADATA = {
 }
 
 
-def save_figure(fig: Figure, path, *, dpi: float | None = None) -> Path:
+def save_figure(fig: Figure, path: str | PathLike[str], *, dpi: float | None = None) -> Path:
     """Save ``fig`` to ``path`` (.png, .svg or .pdf) deterministically; returns the path."""
     path = Path(path)
     fmt = path.suffix.lstrip(".").lower()
@@ -340,14 +350,16 @@ def require_unique(df: pd.DataFrame, keys: list[str], chart: str) -> None:
         raise ValueError(f"{chart}: more than one row per {'/'.join(keys)}, e.g. {example}")
 
 
-def legend_outside(ax, handles=None, labels=None, title=None):
-    kwargs = {"loc": "center left", "bbox_to_anchor": (1.01, 0.5), "title": title, "borderaxespad": 0.2}
+def legend_outside(
+    ax: Axes, handles: Sequence[Artist] | None = None, labels: Sequence[str] | None = None, title: str | None = None
+) -> Legend:
     if handles is not None:
-        return ax.legend(handles, labels if labels is not None else [h.get_label() for h in handles], **kwargs)
-    return ax.legend(**kwargs)
+        names = labels if labels is not None else [str(h.get_label()) for h in handles]
+        return ax.legend(handles, names, loc="center left", bbox_to_anchor=(1.01, 0.5), title=title, borderaxespad=0.2)
+    return ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), title=title, borderaxespad=0.2)
 
 
-def usd_year_axes(ax, values, use_log: bool, ylabel: str) -> None:
+def usd_year_axes(ax: Axes, values: ArrayLike, use_log: bool, ylabel: str) -> None:
     """Years along x, US$ along y (log scale if ``use_log``), both labelled."""
     if use_log:
         ax.set_yscale("log")
@@ -357,7 +369,7 @@ def usd_year_axes(ax, values, use_log: bool, ylabel: str) -> None:
     ax.set_ylabel(scale_label(ylabel, use_log))
 
 
-def year_axis(ax) -> None:
+def year_axis(ax: Axes) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
 
 

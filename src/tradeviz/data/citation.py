@@ -1,28 +1,18 @@
 """How to cite a report, which sources it drew on, and which version of the data it was made from.
 
-The data version is a content hash of ``datapackage.json`` and the curated tables, never the clock: rendering the
-same data twice gives the same citation, and any change to the data changes it.
+The data version is :func:`tradeviz.data.version.data_version`, a content hash of ``datapackage.json`` and the
+curated tables (never the clock): rendering the same data twice gives the same citation.
 """
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 
-from tradeviz import data, paths
+from tradeviz import data
 from tradeviz.data.ids import source_ids
+from tradeviz.data.version import data_version
 
 CITE_AS = "tradeviz contributors, “{title}”, tradeviz report, data version {version}."
-
-
-def data_version() -> str:
-    """The first 12 hex digits of the SHA-256 of ``datapackage.json`` and every curated table (sorted by name)."""
-    digest = hashlib.sha256()
-    files = [paths.datapackage_path(), *sorted(paths.curated_dir().glob("*.csv"))]
-    for path in files:
-        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:12]
 
 
 def how_to_cite(title: str) -> str:

@@ -10,6 +10,7 @@ validation (every constraint and foreign key) is ``tradeviz data validate``, wit
 from __future__ import annotations
 
 import json
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def _convert(column: pd.Series, field: dict, path: Path) -> pd.Series:
     return out
 
 
-def _check(frame: pd.DataFrame, res: dict, path: Path, known_sources: set[str] | None) -> None:
+def _check(frame: pd.DataFrame, res: dict, path: Path, known_sources: AbstractSet[str] | None) -> None:
     schema = res["schema"]
     for field in schema["fields"]:
         col, rules = field["name"], field.get("constraints", {})
@@ -142,7 +143,9 @@ def _parse(name: str, path: Path, size: int, mtime_ns: int, sources: frozenset[s
     return frame
 
 
-def _only(frame: pd.DataFrame, country: str | None, *columns: str, allowed=countries.FIVE) -> pd.DataFrame:
+def _only(
+    frame: pd.DataFrame, country: str | None, *columns: str, allowed: tuple[str, ...] = countries.FIVE
+) -> pd.DataFrame:
     """Rows where any of ``columns`` is ``country`` (a name, ISO2/ISO3 code or variant); all rows if None."""
     if country is None:
         return frame
@@ -271,14 +274,17 @@ def load_bri(country: str | None = None) -> pd.DataFrame:
 
 
 def load_sources() -> pd.DataFrame:
+    """Every source the tables cite, one row per source_id: producer, title, url, version and dates."""
     return load_table("sources")
 
 
 def load_countries() -> pd.DataFrame:
+    """China, the five, the USA, CA5 and WLD: ISO3/ISO2 codes, names and role."""
     return load_table("countries")
 
 
 def load_context() -> pd.DataFrame:
+    """Context series, long: indicator, country, year, value, unit (GDP in current US$, population in persons, CPI)."""
     return load_table("context")
 
 

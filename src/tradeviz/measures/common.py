@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from tradeviz.countries import FIRST_YEAR_AS_STATES
@@ -41,8 +42,8 @@ OK, NOT_COMPUTABLE = "ok", "not computable"
 QUALIFIER_RANK = {"exact": 0, "approximate": 1, "lower_bound": 2}
 """Preference among published figures for the same year: exact, then approximate, then lower bound."""
 
-_TRADE_COLUMNS = ("year", "reporter", "partner", "flow", VALUE, "source_id")
-_PUBLISHED_COLUMNS = ("year", "partner", "measure", "value_usd_millions", "qualifier", "source_id")
+TRADE_COLUMNS = ("year", "reporter", "partner", "flow", VALUE, "source_id")
+PUBLISHED_COLUMNS = ("year", "partner", "measure", "value_usd_millions", "qualifier", "source_id")
 _GROUP_KEYS = ("side", "partner", "reporter", "exporter", "importer", "country")
 
 
@@ -53,13 +54,15 @@ class MetricWarning(UserWarning):
 # --------------------------------------------------------------------------- helpers
 
 
-def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+def require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Raise ValueError naming ``what`` unless ``frame`` has every one of ``columns``."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"{what} is missing columns {missing}; got {list(frame.columns)}")
 
 
-def _check_side(side: str) -> str:
+def check_side(side: str) -> str:
+    """Return ``side`` if it is one of :data:`SIDES` ("china", "partner"); raise ValueError otherwise."""
     if side not in SIDES:
         raise ValueError(f"side must be one of {list(SIDES)} (China's or the partners' reports), not {side!r}")
     return side
@@ -83,18 +86,20 @@ def check_years(available: pd.Series, label: str, *years: int) -> None:
 
 
 def check_period(start: int, end: int) -> None:
+    """Raise ValueError unless ``end`` is a later year than ``start``."""
     if end <= start:
         raise ValueError(f"end year ({end}) must be after start year ({start})")
 
 
-def _keys(frame: pd.DataFrame, by: Iterable[str] | None) -> list[str]:
+def group_keys(frame: pd.DataFrame, by: Iterable[str] | None) -> list[str]:
+    """The group columns: ``by``, or by default whichever of side/partner/reporter/exporter/importer/country exist."""
     keys = [c for c in _GROUP_KEYS if c in frame.columns] if by is None else list(by)
     if not keys:
         raise ValueError(f"no group columns: pass by=...; none of {_GROUP_KEYS} is in the table")
     return keys
 
 
-def _select(conditions: list[np.ndarray], labels: list[str]) -> pd.Categorical:
+def select(conditions: list[np.ndarray], labels: list[str]) -> pd.Categorical:
     """Per row, the label of the first true condition, else '' — as a Categorical ('' is code 0).
 
     A Categorical keeps reason columns cheap on large panels (no per-row string objects).
@@ -103,22 +108,24 @@ def _select(conditions: list[np.ndarray], labels: list[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(np.atleast_1d(codes), categories=["", *labels])
 
 
-def _problems(base, end=None, years=None) -> pd.Categorical:
+def problems(
+    base: npt.ArrayLike, end: npt.ArrayLike | None = None, years: npt.ArrayLike | None = None
+) -> pd.Categorical:
     """Reasons ('' = fine) for a base value (and optionally an end value and a period)."""
-    base = np.atleast_1d(np.asarray(base, dtype=float))
-    conds = [np.isnan(base), base == 0, base < 0]
+    base_values = np.atleast_1d(np.asarray(base, dtype=float))
+    conds = [np.isnan(base_values), base_values == 0, base_values < 0]
     labels = ["missing base value", "zero base value", "negative base value"]
     if end is not None:
-        end = np.atleast_1d(np.asarray(end, dtype=float))
-        conds += [np.isnan(end), end < 0]
+        end_values = np.atleast_1d(np.asarray(end, dtype=float))
+        conds += [np.isnan(end_values), end_values < 0]
         labels += ["missing end value", "negative end value"]
     if years is not None:
         conds.append(~(np.asarray(years, dtype=float) > 0))
         labels.append("period shorter than one year")
-    return _select(conds, labels)
+    return select(conds, labels)
 
 
-def _warn(reason, what: str) -> None:
+def warn(reason: pd.Categorical | np.ndarray, what: str) -> None:
     """Issue one MetricWarning summarising the non-empty reasons.
 
     E.g. "CAGR is NaN for 1 of 5 value(s): zero base value (1)".
@@ -131,18 +138,24 @@ def _warn(reason, what: str) -> None:
         warnings.warn(f"{what} is NaN for {counts.sum()} of {total} value(s): {detail}", MetricWarning, stacklevel=3)
 
 
-def _growth(start, end, years):
-    """Vectorised multiple, CAGR and reason; NaN wherever the reason is non-empty."""
-    start, end, years = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=float)) for a in (start, end, years)))
-    reason = _problems(start, end, years)
+def growth_arrays(
+    start: npt.ArrayLike, end: npt.ArrayLike, years: npt.ArrayLike
+) -> tuple[np.ndarray, np.ndarray, pd.Categorical]:
+    """Vectorised multiple ``M = end / start``, CAGR ``M ** (1 / years) - 1`` (fraction/yr) and reason.
+
+    Inputs broadcast against each other (scalars, arrays or Series); multiple and CAGR are NaN wherever
+    the reason (see :func:`problems`) is non-empty.
+    """
+    v0, v1, n = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, dtype=float)) for a in (start, end, years)))
+    reason = problems(v0, v1, n)
     ok = reason == ""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        multiple = np.where(ok, end / start, np.nan)
-        rate = np.where(ok, multiple ** (1.0 / years) - 1.0, np.nan)
+        multiple = np.where(ok, v1 / v0, np.nan)
+        rate = np.where(ok, multiple ** (1.0 / n) - 1.0, np.nan)
     return multiple, rate, reason
 
 
-def _like(values: np.ndarray, *inputs):
+def shaped_like(values: np.ndarray, *inputs: npt.ArrayLike) -> pd.Series | float | np.ndarray:
     """Shape the result like the inputs: a Series if any input is one, a float if all are scalars."""
     for item in inputs:
         if isinstance(item, pd.Series):
@@ -150,49 +163,51 @@ def _like(values: np.ndarray, *inputs):
     return float(values[0]) if all(np.ndim(item) == 0 for item in inputs) else values
 
 
-def _status(reason) -> pd.Categorical:
+def status(reason: pd.Categorical | np.ndarray) -> pd.Categorical:
+    """Per row, :data:`OK` where the reason is '' and :data:`NOT_COMPUTABLE` otherwise (a Categorical)."""
     return pd.Categorical.from_codes((reason != "").astype(np.int8), categories=[OK, NOT_COMPUTABLE])
 
 
-def _join_ids(ids: Iterable) -> str:
+def join_ids(ids: Iterable[object]) -> str:
+    """The distinct source ids in '; '-joined strings, sorted and '; '-joined again (non-strings are skipped)."""
     return "; ".join(sorted({i for s in ids if isinstance(s, str) for i in s.split("; ") if i}))
 
 
-def _ids_from_codes(codes: list[np.ndarray], labels: list) -> pd.Categorical:
+def ids_from_codes(codes: Sequence[np.ndarray], labels: Sequence[np.ndarray]) -> pd.Categorical:
     """Row-wise union of source ids; ``codes[i]`` indexes ``labels[i]`` (−1 = none).
 
     The union is formed once per distinct combination of codes, not per row, so this stays
     vectorised on large panels; the result is a Categorical of '; '-joined, sorted ids.
     """
     key, radix, radices = np.zeros(len(codes[0]), dtype=np.int64), 1, []
-    for code, label in zip(codes, labels):  # mixed-radix key: one digit (code + 1) per column
+    for code, label in zip(codes, labels, strict=True):  # mixed-radix key: one digit (code + 1) per column
         radices.append(radix)
         key += (np.asarray(code, dtype=np.int64) + 1) * radix
         radix *= len(label) + 1
     combo, keys = pd.factorize(key)
 
     def members(k: int) -> list[str]:
-        digits = ((k // r) % (len(label) + 1) for r, label in zip(radices, labels))
-        return [label[d - 1] for d, label in zip(digits, labels) if d]
+        digits = ((k // r) % (len(label) + 1) for r, label in zip(radices, labels, strict=True))
+        return [label[d - 1] for d, label in zip(digits, labels, strict=True) if d]
 
-    names = [_join_ids(members(k)) for k in keys]
+    names = [join_ids(members(k)) for k in keys]
     name_codes, categories = pd.factorize(np.array(names, dtype=object))
     return pd.Categorical.from_codes(name_codes[combo], categories=categories)
 
 
-def _union_ids(*columns: pd.Series) -> pd.Series:
+def union_ids(*columns: pd.Series) -> pd.Series:
     """Row-wise union of the '; '-joined source-id strings in several aligned columns."""
     factorized = [pd.factorize(col) for col in columns]
-    ids = _ids_from_codes([c for c, _ in factorized], [np.asarray(u, dtype=object) for _, u in factorized])
+    ids = ids_from_codes([c for c, _ in factorized], [np.asarray(u, dtype=object) for _, u in factorized])
     return pd.Series(ids, index=columns[0].index)
 
 
-def _with_ids(frame: pd.DataFrame, extra: Iterable) -> pd.Series:
+def with_ids(frame: pd.DataFrame, extra: Iterable[object]) -> pd.Series:
     """``frame``'s source_ids plus the ids in ``extra`` (the same on every row)."""
     current = frame["source_ids"] if "source_ids" in frame.columns else pd.Series("", index=frame.index)
-    return _union_ids(current, pd.Series(_join_ids(extra), index=frame.index))
+    return union_ids(current, pd.Series(join_ids(extra), index=frame.index))
 
 
-def _float_or_none(value) -> float | None:
+def float_or_none(value: float | None) -> float | None:
     """A JSON-safe number: NaN/NA -> None."""
-    return None if pd.isna(value) else float(value)
+    return None if value is None or pd.isna(value) else float(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -11,49 +12,61 @@ from tradeviz.countries import CHINA, FIVE, GROUP, WORLD
 from tradeviz.measures.common import (
     VALUE,
     MetricWarning,
-    _growth,
-    _join_ids,
-    _require,
-    _select,
-    _status,
-    _union_ids,
-    _warn,
-    _with_ids,
     check_period,
     check_years,
+    growth_arrays,
+    join_ids,
+    require,
+    select,
+    status,
+    union_ids,
+    warn,
+    with_ids,
 )
 from tradeviz.measures.growth import growth_between
-from tradeviz.measures.panels import _label, _members, _partner_panel, total_trade
+from tradeviz.measures.panels import partner_panel, resolve_members, side_label, total_trade
 
 # --------------------------------------------------------------------------- real terms and context
 
 
-def _relative(trade, context, column, partner, side, out_col, scale) -> pd.DataFrame:
+def _relative(
+    trade: pd.DataFrame,
+    context: pd.DataFrame,
+    column: str,
+    partner: str | Iterable[str],
+    side: str,
+    out_col: str,
+    scale: float,
+) -> pd.DataFrame:
     """Trade (US$ millions × 1e6 → US$) over the members' summed ``column``, × ``scale``."""
-    _require(context, ("country", "year", column), f"{column} table")
-    members, _, _ = _members(partner)
+    require(context, ("country", "year", column), f"{column} table")
+    members, _, _ = resolve_members(partner)
     series = total_trade(trade, partner, side)
     ctx = context.loc[context["country"].isin(members)].groupby("year")[column]
     denominator = ctx.sum(min_count=1).where(ctx.count().eq(len(members)))  # all members or nothing
     series[column] = denominator.reindex(series["year"]).to_numpy()
-    reason = _select(
+    reason = select(
         [series["total"].isna(), series[column].isna(), series[column] <= 0],
         ["trade incomplete or missing", f"{column} missing for a member", f"{column} is zero"],
     )
-    _warn(reason[series["total"].notna().to_numpy()], out_col)  # missing trade is already flagged upstream
+    warn(reason[series["total"].notna().to_numpy()], out_col)  # missing trade is already flagged upstream
     with np.errstate(divide="ignore", invalid="ignore"):
         series[out_col] = np.where(reason == "", series["total"] * 1e6 / series[column] * scale, np.nan)
     series["reason"] = reason
-    series["source_ids"] = _with_ids(series, context.get("source_id", []))
+    series["source_ids"] = with_ids(series, context.get("source_id", []))
     return series[["year", "partner", "side", "total", column, out_col, "reason", "source_ids"]]
 
 
-def trade_per_capita(trade: pd.DataFrame, population: pd.DataFrame, partner="all", side: str = "china") -> pd.DataFrame:
+def trade_per_capita(
+    trade: pd.DataFrame, population: pd.DataFrame, partner: str | Iterable[str] = "all", side: str = "china"
+) -> pd.DataFrame:
     """Trade per person, US$: total (US$ millions) × 1e6 / population (persons, summed over the group)."""
     return _relative(trade, population, "population", partner, side, "trade_per_capita_usd", 1.0)
 
 
-def trade_to_gdp(trade: pd.DataFrame, gdp: pd.DataFrame, partner="all", side: str = "china") -> pd.DataFrame:
+def trade_to_gdp(
+    trade: pd.DataFrame, gdp: pd.DataFrame, partner: str | Iterable[str] = "all", side: str = "china"
+) -> pd.DataFrame:
     """Trade as % of the partner's GDP: 100 × total (US$ millions) × 1e6 / GDP.
 
     GDP is in current US$ (not millions), summed over the group's members.
@@ -71,7 +84,7 @@ def border_comparison(
 
     One row per group (bordering, non-bordering) with its members and the :func:`growth_between` columns.
     """
-    _require(borders, ("country", "borders_china"), "borders table")
+    require(borders, ("country", "borders_china"), "borders table")
     flags = borders.loc[borders["country"].isin(FIVE)].set_index("country")["borders_china"].astype(bool)
     groups = {"bordering": flags.index[flags].tolist(), "non-bordering": flags.index[~flags].tolist()}
     series = pd.concat(
@@ -79,8 +92,8 @@ def border_comparison(
         for name, members in groups.items()
         if members
     )
-    check_years(series["year"], _label("each group", side), start, end)
-    series["source_ids"] = _with_ids(series, borders.get("source_id", []))
+    check_years(series["year"], side_label("each group", side), start, end)
+    series["source_ids"] = with_ids(series, borders.get("source_id", []))
     return growth_between(series, start, end, by=["group", "members", "side"])
 
 
@@ -97,11 +110,11 @@ def bri_comparison(
     over the same two periods, and ``excess_before``/``excess_after`` = partner CAGR − world CAGR
     (percentage points as fractions), so a China-wide slowdown is not read as a BRI effect.
     """
-    _require(bri, ("country", "year"), "BRI table")
-    panel = _partner_panel(trade, FIVE, side, GROUP)
+    require(bri, ("country", "year"), "BRI table")
+    panel = partner_panel(trade, FIVE, side, GROUP)
     lo, hi = int(panel["year"].min()), int(panel["year"].max())
     start, end = lo if start is None else start, hi if end is None else end
-    check_years(panel["year"], _label(GROUP, side), start, end)
+    check_years(panel["year"], side_label(GROUP, side), start, end)
     check_period(start, end)
     dated = bri.loc[bri["country"].isin(FIVE)]
     first = dated.groupby("country")["year"].min().reindex(list(FIVE)).astype("Float64")
@@ -109,21 +122,21 @@ def bri_comparison(
     pivot = first.to_numpy(dtype=float, na_value=np.nan)
     totals = panel.set_index(["year", "country"])["total"]
 
-    def at(years):
+    def at(years: np.ndarray) -> np.ndarray:
         index = pd.MultiIndex.from_arrays([np.nan_to_num(years, nan=-1).astype(int), list(FIVE)])
         return totals.reindex(index).to_numpy()
 
-    before = _growth(at(np.full(5, start)), at(pivot), pivot - start)
-    after = _growth(at(pivot), at(np.full(5, end)), end - pivot)
+    before = growth_arrays(at(np.full(5, start)), at(pivot), pivot - start)
+    after = growth_arrays(at(pivot), at(np.full(5, end)), end - pivot)
     world = trade.loc[trade["reporter"].eq(CHINA) & trade["partner"].eq(WORLD)].groupby("year")[VALUE].sum()
 
-    def world_at(years):
+    def world_at(years: np.ndarray) -> np.ndarray:
         return world.reindex(np.nan_to_num(years, nan=-1).astype(int)).to_numpy(dtype=float)
 
     with warnings.catch_warnings():  # a missing world total only leaves the benchmark NaN
         warnings.simplefilter("ignore", MetricWarning)
-        world_before = _growth(world_at(np.full(5, start)), world_at(pivot), pivot - start)[1]
-        world_after = _growth(world_at(pivot), world_at(np.full(5, end)), end - pivot)[1]
+        world_before = growth_arrays(world_at(np.full(5, start)), world_at(pivot), pivot - start)[1]
+        world_after = growth_arrays(world_at(pivot), world_at(np.full(5, end)), end - pivot)[1]
     reason = np.select(
         [~listed.to_numpy(), np.isnan(pivot), pivot <= start, pivot >= end],
         [
@@ -139,9 +152,9 @@ def bri_comparison(
         ),
     )
     ok = reason == ""
-    _warn(reason, "before/after-BRI CAGR")
-    ids = panel.groupby("country")["source_ids"].agg(_join_ids).reindex(list(FIVE)).fillna("")
-    bri_ids = dated.groupby("country")["source_id"].agg(_join_ids) if "source_id" in dated else pd.Series(dtype=object)
+    warn(reason, "before/after-BRI CAGR")
+    ids = panel.groupby("country")["source_ids"].agg(join_ids).reindex(list(FIVE)).fillna("")
+    bri_ids = dated.groupby("country")["source_id"].agg(join_ids) if "source_id" in dated else pd.Series(dtype=object)
     return pd.DataFrame(
         {
             "country": list(FIVE),
@@ -155,8 +168,8 @@ def bri_comparison(
             "world_cagr_after": np.where(ok, world_after, np.nan),
             "excess_before": np.where(ok, before[1] - world_before, np.nan),
             "excess_after": np.where(ok, after[1] - world_after, np.nan),
-            "status": _status(reason),
+            "status": status(reason),
             "reason": reason,
-            "source_ids": _union_ids(ids, bri_ids.reindex(list(FIVE))).to_numpy(),
+            "source_ids": union_ids(ids, bri_ids.reindex(list(FIVE))).to_numpy(),
         }
     )

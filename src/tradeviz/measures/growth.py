@@ -3,63 +3,75 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any, overload
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from tradeviz import countries
 from tradeviz.countries import GROUP
 from tradeviz.measures.common import (
-    _PUBLISHED_COLUMNS,
     MEASURES,
     NOT_COMPUTABLE,
     OK,
+    PUBLISHED_COLUMNS,
     QUALIFIER_RANK,
     SIDES,
     MetricWarning,
-    _check_side,
-    _float_or_none,
-    _growth,
-    _join_ids,
-    _keys,
-    _like,
-    _problems,
-    _require,
-    _status,
-    _union_ids,
-    _warn,
     check_period,
+    check_side,
     check_years,
+    float_or_none,
+    group_keys,
+    growth_arrays,
+    join_ids,
+    problems,
+    require,
+    shaped_like,
+    status,
+    union_ids,
+    warn,
 )
 from tradeviz.measures.deflation import cpi_factors
-from tradeviz.measures.panels import _label, _members, total_trade
+from tradeviz.measures.panels import resolve_members, side_label, total_trade
 
 # --------------------------------------------------------------------------- growth primitives
 
 
-def growth_multiple(start, end):
+@overload
+def growth_multiple(start: float, end: float) -> float: ...
+@overload
+def growth_multiple(start: npt.ArrayLike, end: npt.ArrayLike) -> pd.Series | np.ndarray: ...
+def growth_multiple(start: npt.ArrayLike, end: npt.ArrayLike) -> pd.Series | float | np.ndarray:
     """Growth multiple ``M = end / start`` (dimensionless; scalars, arrays or Series).
 
     NaN with a :class:`MetricWarning` where ``start`` is zero, negative or missing.
     """
-    multiple, _, reason = _growth(start, end, 1)
-    _warn(reason, "growth multiple")
-    return _like(multiple, start, end)
+    multiple, _, reason = growth_arrays(start, end, 1)
+    warn(reason, "growth multiple")
+    return shaped_like(multiple, start, end)
 
 
-def cagr(start, end, years):
+@overload
+def cagr(start: float, end: float, years: float) -> float: ...
+@overload
+def cagr(start: npt.ArrayLike, end: npt.ArrayLike, years: npt.ArrayLike) -> pd.Series | np.ndarray: ...
+def cagr(start: npt.ArrayLike, end: npt.ArrayLike, years: npt.ArrayLike) -> pd.Series | float | np.ndarray:
     """Compound annual growth rate ``(end / start) ** (1 / years) - 1`` (fraction per year).
 
     ``years`` = end year − start year.  NaN with a :class:`MetricWarning` where ``start`` is zero,
     negative or missing, ``end`` is missing or negative, or ``years`` ≤ 0.
     """
-    _, rate, reason = _growth(start, end, years)
-    _warn(reason, "CAGR")
-    return _like(rate, start, end, years)
+    _, rate, reason = growth_arrays(start, end, years)
+    warn(reason, "CAGR")
+    return shaped_like(rate, start, end, years)
 
 
-def growth_between(frame: pd.DataFrame, start: int, end: int, value: str = "total", by=None) -> pd.DataFrame:
+def growth_between(
+    frame: pd.DataFrame, start: int, end: int, value: str = "total", by: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Multiple and CAGR of ``value`` from ``start`` to ``end`` for every group of a tidy panel.
 
     ``frame`` has a ``year`` column and one row per (group, year); groups are the ``by`` columns
@@ -67,7 +79,7 @@ def growth_between(frame: pd.DataFrame, start: int, end: int, value: str = "tota
     Returns one row per group: start_year, end_year, start_value, end_value, multiple,
     cagr (fraction/yr), status, reason (and source_ids when the input has them).
     """
-    keys = _keys(frame, by)
+    keys = group_keys(frame, by)
     check_years(frame["year"], "this table", start, end)
     check_period(start, end)
     cols = keys + [value] + (["source_ids"] if "source_ids" in frame.columns else [])
@@ -78,8 +90,8 @@ def growth_between(frame: pd.DataFrame, start: int, end: int, value: str = "tota
             f"more than one row per group and year: pass by= the columns that identify a series (now {keys})"
         )
     first, last = first.align(last, join="outer")
-    multiple, rate, reason = _growth(first[value].to_numpy(), last[value].to_numpy(), end - start)
-    _warn(reason, f"growth {start}–{end}")
+    multiple, rate, reason = growth_arrays(first[value].to_numpy(), last[value].to_numpy(), end - start)
+    warn(reason, f"growth {start}–{end}")
     out = pd.DataFrame(
         {
             "start_year": start,
@@ -88,48 +100,50 @@ def growth_between(frame: pd.DataFrame, start: int, end: int, value: str = "tota
             "end_value": last[value].to_numpy(),
             "multiple": multiple,
             "cagr": rate,
-            "status": _status(reason),
+            "status": status(reason),
             "reason": reason,
         },
         index=first.index,
     ).reset_index()
     if "source_ids" in cols:
-        out["source_ids"] = _union_ids(first["source_ids"], last["source_ids"]).to_numpy()
+        out["source_ids"] = union_ids(first["source_ids"], last["source_ids"]).to_numpy()
     return out
 
 
-def index_to_base(frame: pd.DataFrame, base_year: int, value: str = "total", by=None) -> pd.DataFrame:
+def index_to_base(
+    frame: pd.DataFrame, base_year: int, value: str = "total", by: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Add ``index`` = 100 × V_t / V_base_year within each group, and ``index_reason``.
 
     NaN (with a :class:`MetricWarning`) for groups whose base value is zero, negative or missing.
     """
-    keys = _keys(frame, by)
+    keys = group_keys(frame, by)
     check_years(frame["year"], "this table", base_year)
     base = frame.loc[frame["year"].eq(base_year), keys + [value]].rename(columns={value: "_base"})
     out = frame.merge(base, on=keys, how="left", validate="many_to_one")
-    reason = _problems(out["_base"])
-    _warn(reason[~out.duplicated(keys).to_numpy()], f"index (base {base_year}=100)")  # once per group
+    reason = problems(out["_base"])
+    warn(reason[~out.duplicated(keys).to_numpy()], f"index (base {base_year}=100)")  # once per group
     out["index"] = 100.0 * out[value] / out["_base"].where(reason == "")
     out["index_reason"] = reason
     return out.drop(columns="_base")
 
 
-def yoy_change(frame: pd.DataFrame, value: str = "total", by=None) -> pd.DataFrame:
+def yoy_change(frame: pd.DataFrame, value: str = "total", by: Iterable[str] | None = None) -> pd.DataFrame:
     """Add ``yoy`` = V_t / V_{t−1} − 1 (fraction) within each group, and ``yoy_reason``.
 
     NaN where the previous calendar year is absent ("first year" / "missing base value"), its value
     is zero or negative, or the year's own value is missing; a :class:`MetricWarning` is issued for
     every such row except the first year of a group.  Rows come back sorted by group and year.
     """
-    keys = _keys(frame, by)
+    keys = group_keys(frame, by)
     out = frame.sort_values(keys + ["year"]).reset_index(drop=True)
     grouped = out.groupby(keys, sort=False)
     prev_year, prev = grouped["year"].shift(), grouped[value].shift()
     first = prev_year.isna().to_numpy()
     prev = prev.where(prev_year.eq(out["year"] - 1))  # a gap in years is a missing base, not last-but-one
-    reason = _problems(prev, out[value]).add_categories("first year")
+    reason = problems(prev, out[value]).add_categories("first year")
     reason[first] = "first year"
-    _warn(reason[~first], "year-on-year change")
+    warn(reason[~first], "year-on-year change")
     with np.errstate(divide="ignore", invalid="ignore"):
         out["yoy"] = np.where(reason == "", out[value] / prev - 1.0, np.nan)
     out["yoy_reason"] = reason
@@ -141,23 +155,28 @@ def yoy_change(frame: pd.DataFrame, value: str = "total", by=None) -> pd.DataFra
 
 def growth_result(
     *,
-    code,
-    name,
-    start,
-    end,
-    start_value,
-    end_value,
-    source,
-    side,
-    source_ids,
-    measure,
-    reason="",
-    real=False,
-    cpi=None,
-    base_year=None,
-    extra=None,
-) -> dict:
-    """Assemble the JSON-serialisable growth summary shared by the DOTS and published paths."""
+    code: str,
+    name: str,
+    start: int,
+    end: int,
+    start_value: float,
+    end_value: float,
+    source: str,
+    side: str,
+    source_ids: Iterable[str],
+    measure: str,
+    reason: str = "",
+    real: bool = False,
+    cpi: pd.DataFrame | None = None,
+    base_year: int | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Assemble the JSON-serialisable growth summary shared by the DOTS and published paths.
+
+    Values in million current US$ (``real=True``: × CPI[base_year] / CPI[year], million constant base-year
+    US$); multiple = end_value / start_value, cagr = multiple ** (1 / (end − start)) − 1 (fraction/yr).
+    A non-empty ``reason`` (or a zero, negative or missing value) makes both None, with status "not computable".
+    """
     unit, deflator = "million current US$", None
     if real:
         if cpi is None:
@@ -167,7 +186,7 @@ def growth_result(
         start_value, end_value = start_value * factor[0], end_value * factor[1]
         unit = f"million constant {base_year} US$"
         source_ids = sorted(set(source_ids) | set(filter(None, cpi_ids.split("; "))))
-    multiple, rate, problem = _growth(start_value, end_value, end - start)
+    multiple, rate, problem = growth_arrays(start_value, end_value, end - start)
     reason = reason or str(problem[0])
     if reason:
         warnings.warn(f"growth {name} {start}–{end} is not computable: {reason}", MetricWarning, stacklevel=3)
@@ -177,8 +196,8 @@ def growth_result(
         "measure": measure,
         "start_year": int(start),
         "end_year": int(end),
-        "start_value": _float_or_none(start_value),
-        "end_value": _float_or_none(end_value),
+        "start_value": float_or_none(start_value),
+        "end_value": float_or_none(end_value),
         "unit": unit,
         "multiple": None if reason else float(multiple[0]),
         "cagr": None if reason else float(rate[0]),
@@ -194,7 +213,7 @@ def growth_result(
 
 def growth_summary(
     trade: pd.DataFrame,
-    partner,
+    partner: str | Iterable[str],
     start: int,
     end: int,
     *,
@@ -202,8 +221,8 @@ def growth_summary(
     real: bool = False,
     cpi: pd.DataFrame | None = None,
     base_year: int | None = None,
-    exclude: Iterable[str] = (),
-) -> dict:
+    exclude: str | Iterable[str] = (),
+) -> dict[str, Any]:
     """Growth of total trade (exports + imports) between China and ``partner`` from the trade table only.
 
     Returns a JSON-serialisable dict: partner, partner_name, start/end year and value, unit, multiple
@@ -212,9 +231,9 @@ def growth_summary(
     ``real=True`` deflates both values with the US CPI to constant ``base_year`` (default ``end``) dollars.
     ``partner`` and ``exclude`` as in :func:`total_trade` (e.g. ``"all", exclude="KAZ"``).
     """
-    members, label, name = _members(partner, exclude)
+    members, label, name = resolve_members(partner, exclude)
     series = total_trade(trade, partner, side, exclude=exclude)
-    check_years(series["year"], _label(label, side), start, end)
+    check_years(series["year"], side_label(label, side), start, end)
     check_period(start, end)
     rows = series.set_index("year").loc[[start, end]]
     gaps = [
@@ -222,7 +241,7 @@ def growth_summary(
         for y in (start, end)
         if not rows.at[y, "complete"]
     ]
-    problem = str(_problems(rows.at[start, "total"], rows.at[end, "total"])[0])
+    problem = str(problems(rows.at[start, "total"], rows.at[end, "total"])[0])
     return growth_result(
         code=label,
         name=name,
@@ -232,7 +251,7 @@ def growth_summary(
         end_value=rows.at[end, "total"],
         source="trade",
         side=side,
-        source_ids=sorted(set(_join_ids(rows["source_ids"]).split("; ")) - {""}),
+        source_ids=sorted(set(join_ids(rows["source_ids"]).split("; ")) - {""}),
         measure="total_trade",
         reason=f"{problem} ({'; '.join(gaps)})" if gaps else problem,
         real=real,
@@ -261,13 +280,13 @@ def _published_value(rows: pd.DataFrame, year: int, label: str) -> tuple[float, 
     rank = usd["qualifier"].map(QUALIFIER_RANK).fillna(len(QUALIFIER_RANK))
     best = usd.loc[rank.eq(rank.min())]
     if best["value_usd_millions"].nunique() > 1:
-        listing = "; ".join(f"{v:g} ({s})" for v, s in zip(best["value_usd_millions"], best["source_id"]))
+        listing = "; ".join(f"{v:g} ({s})" for v, s in zip(best["value_usd_millions"], best["source_id"], strict=True))
         raise ValueError(f"published figures for {label} in {year} disagree: {listing}; choose with source_ids=[...]")
     return float(best["value_usd_millions"].iloc[0]), sorted(best["source_id"]), str(best["qualifier"].iloc[0]), ""
 
 
 def published_usd(
-    published: pd.DataFrame, partner="all", measure: str = "total_trade", after: int | None = None
+    published: pd.DataFrame, partner: str = "all", measure: str = "total_trade", after: int | None = None
 ) -> pd.DataFrame:
     """Published figures in US$ for one partner (or the five, ``"all"``) and measure, one row per figure.
 
@@ -275,7 +294,7 @@ def published_usd(
     (e.g. the last DOTS year, to show later published totals beside the series, never spliced in).
     Columns: year, partner, measure, value_usd_millions (million current US$), qualifier, source_id.
     """
-    _require(published, _PUBLISHED_COLUMNS, "published table")
+    require(published, PUBLISHED_COLUMNS, "published table")
     code = countries.resolve(partner, allow_group=True) if isinstance(partner, str) else partner
     rows = published[
         (published["partner"] == code) & (published["measure"] == measure) & published["value_usd_millions"].notna()
@@ -288,7 +307,7 @@ def published_usd(
 
 def published_growth(
     published: pd.DataFrame,
-    partner,
+    partner: str,
     start: int,
     end: int,
     *,
@@ -298,7 +317,7 @@ def published_growth(
     real: bool = False,
     cpi: pd.DataFrame | None = None,
     base_year: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Growth between two full-year published figures (officials, press, statistics offices) only — never DOTS.
 
     Same fields as :func:`growth_summary`, with source "published", ``side`` whose statistics ("china": China's
@@ -306,10 +325,10 @@ def published_growth(
     series is used where one is marked, else the best-qualified US$ figure (exact > approximate > lower bound);
     partial-year figures never count; ``source_ids`` restricts the candidates.
     """
-    _require(published, _PUBLISHED_COLUMNS, "published-figures table")
+    require(published, PUBLISHED_COLUMNS, "published-figures table")
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {list(MEASURES)}, not {measure!r}")
-    _check_side(side)
+    check_side(side)
     code = countries.resolve(partner, allow_group=True)
     if side == "partner" and code == GROUP:
         raise ValueError("the five together publish no joint figure: use side='china' for 'all'")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
 from tradeviz.countries import CHINA, FIRST_YEAR_AS_STATES, WORLD
-from tradeviz.measures.common import VALUE, _select, _status
-from tradeviz.measures.panels import _flow_cells, _members, _source_cells
+from tradeviz.measures.common import VALUE, select, status
+from tradeviz.measures.panels import flow_cells, resolve_members, source_cells
 
 CIF_FOB_BAND = (1.0, 1.1)
 """Expected range of importer-reported (CIF) / exporter-reported (FOB) value for the same flow.
@@ -35,9 +37,9 @@ def mirror_table(trade: pd.DataFrame, band: tuple[float, float] = CIF_FOB_BAND) 
     aggregate as partner are dropped (WLD never reports).
     """
     trade = trade.loc[trade["partner"].to_numpy() != WORLD]
-    out, scatter = _flow_cells(trade, ("exporter", "importer"), mirror=True)
+    out, scatter = flow_cells(trade, ("exporter", "importer"), mirror=True)
     out["exports_fob"], out["imports_cif"] = scatter(trade[VALUE].to_numpy(dtype=float), np.nan)
-    (exporter, importer), labels = _source_cells(trade, scatter)
+    (exporter, importer), labels = source_cells(trade, scatter)
     out["exporter_source_id"] = pd.Categorical.from_codes(exporter, categories=labels)
     out["importer_source_id"] = pd.Categorical.from_codes(importer, categories=labels)
     fob, cif = out["exports_fob"].to_numpy(), out["imports_cif"].to_numpy()
@@ -48,7 +50,7 @@ def mirror_table(trade: pd.DataFrame, band: tuple[float, float] = CIF_FOB_BAND) 
     out["exporter_is_estimate"], out["importer_is_estimate"] = flags
     # An IMF estimate is derived from the other side's report (× 1.10 for imports), so its ratio
     # measures the IMF's rule, not a disagreement between two customs offices.
-    reason = _select(
+    reason = select(
         [np.isnan(fob), np.isnan(cif), fob <= 0, flags[1], flags[0]],
         [
             "exporter did not report",
@@ -65,12 +67,14 @@ def mirror_table(trade: pd.DataFrame, band: tuple[float, float] = CIF_FOB_BAND) 
     out["gap"] = cif - fob
     out["ratio"] = ratio
     out["in_cif_fob_band"] = pd.arrays.BooleanArray((ratio >= band[0]) & (ratio <= band[1]), mask=~ok)
-    out["status"] = _status(reason)
+    out["status"] = status(reason)
     out["reason"] = reason
     return out
 
 
-def mirror_stats(trade: pd.DataFrame, partner="all", band: tuple[float, float] = CIF_FOB_BAND) -> pd.DataFrame:
+def mirror_stats(
+    trade: pd.DataFrame, partner: str | Iterable[str] = "all", band: tuple[float, float] = CIF_FOB_BAND
+) -> pd.DataFrame:
     """Mirror comparison of China's trade with a partner (or each of the five), both directions.
 
     direction "CHN→KAZ": China's reported exports (FOB) vs Kazakhstan's reported imports from China
@@ -78,7 +82,7 @@ def mirror_stats(trade: pd.DataFrame, partner="all", band: tuple[float, float] =
     ``partner`` (the non-China country) and ``direction``.  Expect ratio ≈ 1.0–1.1 from the CIF/FOB
     valuation difference alone.
     """
-    members, _, _ = _members(partner)
+    members, _, _ = resolve_members(partner)
     pair = (trade["reporter"].eq(CHINA) & trade["partner"].isin(members)) | (
         trade["partner"].eq(CHINA) & trade["reporter"].isin(members)
     )

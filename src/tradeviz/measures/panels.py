@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from tradeviz import countries
 from tradeviz.countries import CHINA, FIRST_YEAR_AS_STATES, FIVE, GROUP
-from tradeviz.measures.common import _TRADE_COLUMNS, SIDES, VALUE, _check_side, _ids_from_codes, _join_ids, _require
+from tradeviz.measures.common import SIDES, TRADE_COLUMNS, VALUE, check_side, ids_from_codes, join_ids, require
+
+Scatter = Callable[[np.ndarray, float], tuple[np.ndarray, np.ndarray]]
+"""``scatter(values, fill)`` of :func:`flow_cells`: per-row values -> (exports-row, imports-row values) per pair."""
+
 
 # --------------------------------------------------------------------------- panels
 
 
-def _flow_cells(trade: pd.DataFrame, names: tuple[str, str], mirror: bool = False):
+def flow_cells(trade: pd.DataFrame, names: tuple[str, str], mirror: bool = False) -> tuple[pd.DataFrame, Scatter]:
     """Pivot the two flows without unstack: one slot per (year, a, b) country pair and flow.
 
     (a, b) = (reporter, partner); with ``mirror`` = (exporter, importer), i.e. imports rows swapped
@@ -22,7 +26,7 @@ def _flow_cells(trade: pd.DataFrame, names: tuple[str, str], mirror: bool = Fals
     ``names``, in order of first appearance) and ``scatter(values, fill)`` -> (values from
     exports rows, values from imports rows), one element per pair.
     """
-    _require(trade, _TRADE_COLUMNS, "trade table")
+    require(trade, TRADE_COLUMNS, "trade table")
     if trade.empty:
         raise ValueError("trade table has no rows")
     flow = trade["flow"].to_numpy()
@@ -51,7 +55,7 @@ def _flow_cells(trade: pd.DataFrame, names: tuple[str, str], mirror: bool = Fals
         }
     )
 
-    def scatter(values, fill) -> tuple[np.ndarray, np.ndarray]:
+    def scatter(values: np.ndarray, fill: float) -> tuple[np.ndarray, np.ndarray]:
         cells = np.full(2 * len(uniques), fill, dtype=np.asarray(values).dtype)
         cells[slot] = values
         return cells[0::2], cells[1::2]
@@ -59,7 +63,7 @@ def _flow_cells(trade: pd.DataFrame, names: tuple[str, str], mirror: bool = Fals
     return keys, scatter
 
 
-def _source_cells(trade: pd.DataFrame, scatter) -> tuple[list[np.ndarray], np.ndarray]:
+def source_cells(trade: pd.DataFrame, scatter: Scatter) -> tuple[list[np.ndarray], np.ndarray]:
     """Source-id codes per pair from the exports and the imports row (−1 = no row), and their labels."""
     source, labels = pd.factorize(trade["source_id"])
     return list(scatter(source, -1)), np.asarray(labels, dtype=object)
@@ -73,7 +77,7 @@ def bilateral_totals(trade: pd.DataFrame) -> pd.DataFrame:
     ``imf_estimate`` is True if either cell is an IMF estimate; ``source_ids`` joins both cells' ids.
     Rows come in order of first appearance in ``trade``.
     """
-    out, scatter = _flow_cells(trade, ("reporter", "partner"))
+    out, scatter = flow_cells(trade, ("reporter", "partner"))
     out["exports"], out["imports"] = scatter(trade[VALUE].to_numpy(dtype=float), np.nan)
     out["total"] = out["exports"] + out["imports"]
     out["balance"] = out["exports"] - out["imports"]
@@ -81,12 +85,14 @@ def bilateral_totals(trade: pd.DataFrame) -> pd.DataFrame:
     if "imf_estimate" in trade.columns:
         estimate = scatter(trade["imf_estimate"].to_numpy(dtype=bool, na_value=False), False)
         out["imf_estimate"] = estimate[0] | estimate[1]
-    codes, labels = _source_cells(trade, scatter)
-    out["source_ids"] = _ids_from_codes(codes, [labels, labels])
+    codes, labels = source_cells(trade, scatter)
+    out["source_ids"] = ids_from_codes(codes, [labels, labels])
     return out
 
 
-def _members(partner, exclude: Iterable[str] = ()) -> tuple[tuple[str, ...], str, str]:
+def resolve_members(
+    partner: str | Iterable[str], exclude: str | Iterable[str] = ()
+) -> tuple[tuple[str, ...], str, str]:
     """Resolve a partner, 'all'/CA5, or a list of partners into (members, label, name)."""
     group = isinstance(partner, str) and countries.resolve(partner, allow_group=True) == GROUP
     if group:
@@ -113,26 +119,27 @@ def _members(partner, exclude: Iterable[str] = ()) -> tuple[tuple[str, ...], str
 
 def _side_rows(trade: pd.DataFrame, side: str, members: tuple[str, ...]) -> pd.DataFrame:
     """Rows of one reporting side between China and ``members`` (1992 on)."""
-    _require(trade, _TRADE_COLUMNS, "trade table")
-    if _check_side(side) == "china":
+    require(trade, TRADE_COLUMNS, "trade table")
+    if check_side(side) == "china":
         mask = trade["reporter"].eq(CHINA) & trade["partner"].isin(members)
     else:
         mask = trade["partner"].eq(CHINA) & trade["reporter"].isin(members)
     return trade.loc[mask & trade["year"].ge(FIRST_YEAR_AS_STATES)]
 
 
-def _label(code: str, side: str) -> str:
+def side_label(code: str, side: str) -> str:
+    """A series label naming its reporting side: ``"KAZ (China's reports)"``."""
     return f"{code} ({SIDES[side]})"
 
 
-def _partner_panel(trade: pd.DataFrame, members: tuple[str, ...], side: str, label: str) -> pd.DataFrame:
+def partner_panel(trade: pd.DataFrame, members: tuple[str, ...], side: str, label: str) -> pd.DataFrame:
     """Year × member grid of :func:`bilateral_totals` on one side; absent cells are explicit NaN rows.
 
     ``country`` is the non-China party; the years span the side's data for ``members``.
     """
     rows = _side_rows(trade, side, members)
     if rows.empty:
-        raise ValueError(f"no trade rows for {_label(label, side)}")
+        raise ValueError(f"no trade rows for {side_label(label, side)}")
     pairs = bilateral_totals(rows)
     pairs["country"] = pairs["partner"] if side == "china" else pairs["reporter"]
     grid = pd.MultiIndex.from_product(
@@ -144,7 +151,7 @@ def _partner_panel(trade: pd.DataFrame, members: tuple[str, ...], side: str, lab
 
 
 def total_trade(
-    trade: pd.DataFrame, partner="all", side: str = "china", *, exclude: Iterable[str] = ()
+    trade: pd.DataFrame, partner: str | Iterable[str] = "all", side: str = "china", *, exclude: str | Iterable[str] = ()
 ) -> pd.DataFrame:
     """Total trade (exports + imports, US$ millions) per year between China and a partner or group.
 
@@ -155,8 +162,8 @@ def total_trade(
     ``n_reporting``/``n_expected``/``complete``/``missing`` say who did; ``partial_total`` is the sum
     of what was reported.
     """
-    members, label, _ = _members(partner, exclude)
-    panel = _partner_panel(trade, members, side, label)
+    members, label, _ = resolve_members(partner, exclude)
+    panel = partner_panel(trade, members, side, label)
     n = len(members)
     grouped = panel.groupby("year")
     out = pd.DataFrame({"partner": label, "side": side}, index=grouped.size().index)
@@ -171,7 +178,7 @@ def total_trade(
     out["missing"] = absent.reindex(out.index).fillna("")
     if "imf_estimate" in panel.columns:
         out["imf_estimate"] = grouped["imf_estimate"].any()
-    out["source_ids"] = grouped["source_ids"].agg(_join_ids)
+    out["source_ids"] = grouped["source_ids"].agg(join_ids)
     return out.reset_index()
 
 
@@ -185,7 +192,7 @@ def partner_totals(trade: pd.DataFrame, side: str = "china", *, include_group: b
     return pd.concat([total_trade(trade, p, side) for p in partners], ignore_index=True)
 
 
-def trade_balance(trade: pd.DataFrame, partner="all", side: str = "china") -> pd.DataFrame:
+def trade_balance(trade: pd.DataFrame, partner: str | Iterable[str] = "all", side: str = "china") -> pd.DataFrame:
     """Reporter's balance = exports − imports (US$ millions) per year.
 
     side="china": China's surplus (+) or deficit (−) with the partner, from China's reports;
@@ -200,7 +207,7 @@ def trade_balance(trade: pd.DataFrame, partner="all", side: str = "china") -> pd
 # --------------------------------------------------------------------------- shares and concentration
 
 
-def _groups(frame: pd.DataFrame, by) -> tuple[np.ndarray, np.ndarray]:
+def _groups(frame: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Group number of each row (first-appearance order) and the row index where each group first appears."""
     ids = frame.groupby(list(by), sort=False, dropna=False).ngroup().to_numpy()
     first = np.empty(int(ids.max()) + 1 if ids.size else 0, dtype=np.int64)
@@ -208,7 +215,7 @@ def _groups(frame: pd.DataFrame, by) -> tuple[np.ndarray, np.ndarray]:
     return ids, first
 
 
-def shares(frame: pd.DataFrame, value: str = "total", by=("year",)) -> pd.DataFrame:
+def shares(frame: pd.DataFrame, value: str = "total", by: Sequence[str] = ("year",)) -> pd.DataFrame:
     """Add ``share`` = V_i / Σ_j V_j over the rows of each ``by`` group (fraction; sums to 1 per group).
 
     A group with any missing value gets NaN shares and ``complete`` = False (a share of a partial
@@ -226,7 +233,7 @@ def shares(frame: pd.DataFrame, value: str = "total", by=("year",)) -> pd.DataFr
     return out
 
 
-def hhi(frame: pd.DataFrame, share: str = "share", by=("year",)) -> pd.DataFrame:
+def hhi(frame: pd.DataFrame, share: str = "share", by: Sequence[str] = ("year",)) -> pd.DataFrame:
     """Herfindahl–Hirschman index HHI = Σ s_i² per group (shares as fractions), in [1/n, 1].
 
     1/n = equal shares among n partners (``hhi_min``), 1 = all trade with one.  NaN if any share
@@ -244,19 +251,19 @@ def hhi(frame: pd.DataFrame, share: str = "share", by=("year",)) -> pd.DataFrame
     return out
 
 
-def partner_shares(trade: pd.DataFrame, side: str = "china", *, exclude: Iterable[str] = ()) -> pd.DataFrame:
+def partner_shares(trade: pd.DataFrame, side: str = "china", *, exclude: str | Iterable[str] = ()) -> pd.DataFrame:
     """Each partner's share of China's total trade with the five (or the five minus ``exclude``), per year."""
-    members, label, _ = _members("all", exclude)
-    panel = _partner_panel(trade, members, side, label).rename(columns={"country": "partner"})
+    members, label, _ = resolve_members("all", exclude)
+    panel = partner_panel(trade, members, side, label).rename(columns={"country": "partner"})
     out = shares(panel, value="total", by=("year",))
     out.insert(2, "side", side)
     return out[["year", "partner", "side", "total", "share", "complete", "source_ids"]]
 
 
-def concentration(trade: pd.DataFrame, side: str = "china", *, exclude: Iterable[str] = ()) -> pd.DataFrame:
+def concentration(trade: pd.DataFrame, side: str = "china", *, exclude: str | Iterable[str] = ()) -> pd.DataFrame:
     """HHI of the partners' shares per year (see :func:`hhi`), with ``side`` and ``source_ids``."""
     parts = partner_shares(trade, side, exclude=exclude)
     out = hhi(parts, by=("year",))
     out["side"] = side
-    out["source_ids"] = out["year"].map(parts.groupby("year")["source_ids"].agg(_join_ids))
+    out["source_ids"] = out["year"].map(parts.groupby("year")["source_ids"].agg(join_ids))
     return out

@@ -22,6 +22,7 @@ Conventions:
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -55,7 +56,7 @@ _COLUMNS = ("year", "reporter", "partner", "partner_kind", "flow", common.VALUE,
 WITH_CHINA = (CHINA,) + FIVE
 
 
-def in_customs_union(reporter: str, year) -> bool | np.ndarray:
+def in_customs_union(reporter: str, year: int | np.ndarray) -> bool | np.ndarray:
     """True where ``reporter`` was in a customs union with Russia in ``year`` (see :data:`CUSTOMS_UNION`)."""
     first = CUSTOMS_UNION.get(reporter)
     if first is None:
@@ -63,7 +64,7 @@ def in_customs_union(reporter: str, year) -> bool | np.ndarray:
     return np.asarray(year) >= first if np.ndim(year) else bool(year >= first)
 
 
-def _reporter(value) -> str:
+def _reporter(value: str) -> str:
     return countries.resolve(value, allowed=WITH_CHINA)
 
 
@@ -75,7 +76,7 @@ def _check_flow(flow: str) -> str:
 
 def partner_totals(partner_trade: pd.DataFrame) -> pd.DataFrame:
     """One row per (year, reporter, partner): exports, imports, total, complete, imf_estimate, source_ids."""
-    common._require(partner_trade, _COLUMNS, "partner_trade table")
+    common.require(partner_trade, _COLUMNS, "partner_trade table")
     keys = ["year", "reporter", "partner", "partner_kind"]
     grouped = partner_trade.groupby(keys, sort=True)
     wide = partner_trade.groupby(keys + ["flow"], sort=True)[common.VALUE].sum().unstack("flow")
@@ -84,7 +85,7 @@ def partner_totals(partner_trade: pd.DataFrame) -> pd.DataFrame:
     out["total"] = out[["exports", "imports"]].sum(axis=1, min_count=1)
     out["complete"] = out[["exports", "imports"]].notna().all(axis=1)
     out["imf_estimate"] = grouped["imf_estimate"].any().to_numpy()
-    out["source_ids"] = grouped["source_id"].agg(common._join_ids).to_numpy()
+    out["source_ids"] = grouped["source_id"].agg(common.join_ids).to_numpy()
     return out
 
 
@@ -104,7 +105,7 @@ def world_totals(partner_trade: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["reporter", "year"]).reset_index(drop=True)
 
 
-def partner_shares(partner_trade: pd.DataFrame, reporter=None, flow: str = "total") -> pd.DataFrame:
+def partner_shares(partner_trade: pd.DataFrame, reporter: str | None = None, flow: str = "total") -> pd.DataFrame:
     """Every partner's share of a reporter's trade and its rank, per year.
 
     ``flow``: "total" (exports + imports, share of the world total), "exports" or "imports" (share of the
@@ -163,7 +164,7 @@ def partner_shares(partner_trade: pd.DataFrame, reporter=None, flow: str = "tota
     return out[columns].sort_values(["reporter", "year", "rank", "partner"], na_position="last").reset_index(drop=True)
 
 
-def partner_share(partner_trade: pd.DataFrame, reporter, partner: str, flow: str = "total") -> pd.DataFrame:
+def partner_share(partner_trade: pd.DataFrame, reporter: str, partner: str, flow: str = "total") -> pd.DataFrame:
     """One partner's share of a reporter's trade and its rank, one row per year the reporter has data.
 
     A year in which the reporter records nothing with the partner has value NaN (and no rank).
@@ -183,13 +184,15 @@ def _one_partner(shares: pd.DataFrame, years: pd.DataFrame, code: str, partner: 
     return out
 
 
-def _check_year(partner_trade: pd.DataFrame, code: str, year) -> int:
+def _check_year(partner_trade: pd.DataFrame, code: str, year: int) -> int:
     available = partner_trade.loc[partner_trade["reporter"].eq(code), "year"]
     common.check_years(available, f"{countries.name(code)}'s IMF DOTS reports", year)
     return int(year)
 
 
-def top_partners(partner_trade: pd.DataFrame, reporter, year: int, n: int = 10, flow: str = "total") -> pd.DataFrame:
+def top_partners(
+    partner_trade: pd.DataFrame, reporter: str, year: int, n: int = 10, flow: str = "total"
+) -> pd.DataFrame:
     """The ``n`` largest partner countries of ``reporter`` in ``year`` (rank ≤ n, so ties may add rows).
 
     Columns as :func:`partner_shares`, plus ``name``.  An unknown reporter or a year outside the reporter's data
@@ -217,7 +220,7 @@ def partner_name(code: str) -> str:
     return getattr(found, "common_name", None) or found.name
 
 
-def china_and_russia(partner_trade: pd.DataFrame, reporter=None, flow: str = "total") -> pd.DataFrame:
+def china_and_russia(partner_trade: pd.DataFrame, reporter: str | None = None, flow: str = "total") -> pd.DataFrame:
     """China's and Russia's shares of each of the five's trade and their ranks, per year, from its own reports.
 
     Columns: year, reporter, china_value, russia_value, china_share, russia_share, china_rank, russia_rank,
@@ -266,7 +269,7 @@ def china_and_russia(partner_trade: pd.DataFrame, reporter=None, flow: str = "to
     return pd.concat(frames, ignore_index=True)[columns]
 
 
-def crossings(partner_trade: pd.DataFrame, reporter=None, flow: str = "total") -> pd.DataFrame:
+def crossings(partner_trade: pd.DataFrame, reporter: str | None = None, flow: str = "total") -> pd.DataFrame:
     """The years China's trade with each of the five passed Russia's, and the years Russia passed back.
 
     From the reporter's own reports (Russia's reports are not in the shipped DOTS workbooks, so this is the only
@@ -279,6 +282,7 @@ def crossings(partner_trade: pd.DataFrame, reporter=None, flow: str = "total") -
 
 
 def _crossings(table: pd.DataFrame) -> pd.DataFrame:
+    """The crossings of a :func:`china_and_russia` table (see :func:`crossings`)."""
     rows = []
     for code, frame in table.groupby("reporter", sort=False):
         previous = None
@@ -403,7 +407,7 @@ def china_regions(partner_trade: pd.DataFrame, dots_partners: pd.DataFrame, year
         [rows[["partner", "value", "share", "world_status"]], group[["partner", "value", "share", "world_status"]]],
         ignore_index=True,
     )
-    labels = dict(zip(dots_partners["code"], dots_partners["name"]))
+    labels = dict(zip(dots_partners["code"], dots_partners["name"], strict=True))
     out.insert(1, "name", [countries.name(GROUP) if p == GROUP else labels.get(p, p) for p in out["partner"]])
     return out.sort_values("value", ascending=False).reset_index(drop=True)
 
@@ -417,7 +421,7 @@ def steady_share_runs(table: pd.DataFrame, column: str, *, tolerance: float = 0.
     ``table``: year, reporter and ``column`` (e.g. :func:`china_and_russia` and "russia_share").  Columns:
     reporter, column, first_year, last_year, years, low, high.
     """
-    common._require(table, ["year", "reporter", column], "share table")
+    common.require(table, ["year", "reporter", column], "share table")
     rows = []
     for code, frame in table.dropna(subset=[column]).groupby("reporter", sort=False):
         frame = frame.sort_values("year")
@@ -450,13 +454,13 @@ def steady_share_runs(table: pd.DataFrame, column: str, *, tolerance: float = 0.
     return pd.DataFrame(rows, columns=["reporter", "column", "first_year", "last_year", "years", "low", "high"])
 
 
-def top_table(partner_trade: pd.DataFrame, year: int, n: int = 10, reporters=FIVE) -> pd.DataFrame:
+def top_table(partner_trade: pd.DataFrame, year: int, n: int = 10, reporters: Iterable[str] = FIVE) -> pd.DataFrame:
     """The top ``n`` partners of each reporter in ``year`` side by side: rows rank 1..n, one column per reporter,
     cells "name (share %)" (partners tied on a rank share its cell)."""
-    columns = {}
+    columns: dict[str, dict[int, str]] = {}
     for code in reporters:
         top = top_partners(partner_trade, code, year, n)
-        cells = {}
+        cells: dict[int, str] = {}
         for row in top.itertuples():
             text = f"{row.name} ({100 * row.share:.1f}%)" if pd.notna(row.share) else row.name
             cells[int(row.rank)] = f"{cells[int(row.rank)]}; {text}" if int(row.rank) in cells else text
@@ -504,11 +508,11 @@ def published_places_table(places: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "country": [countries.name(c) for c in places["reporter"]],
-            "period": [f"{y} {PERIOD_LABELS[p]}" for y, p in zip(places["year"], places["period"])],
+            "period": [f"{y} {PERIOD_LABELS[p]}" for y, p in zip(places["year"], places["period"], strict=True)],
             "partner": [partner_name(p) for p in places["partner"]],
             "stated": [
                 f"No. {int(v)}" if m == "rank" else f"{v:g}% of trade"
-                for m, v in zip(places["measure"], places["value"])
+                for m, v in zip(places["measure"], places["value"], strict=True)
             ],
             "statistics (as quoted)": places["statistical_source"],
             "page date": places["page_date"].fillna("undated"),

@@ -16,6 +16,7 @@ reason.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,8 @@ BASIS_DOTS = "IMF DOTS (China's reports)"
 BASIS_PUBLISHED = "published (China's customs)"
 
 
-def _partners(partner) -> list[str]:
+def _partners(partner: str | Iterable[str] | None) -> list[str]:
+    """Partner codes: a name or code resolved ('all' -> CA5), a list of codes as given, None -> the five and CA5."""
     if partner is None:
         return list(FIVE) + [GROUP]
     return [countries.resolve(partner, allow_group=True)] if isinstance(partner, str) else list(partner)
@@ -113,7 +115,7 @@ def overlap_table(
     return out.reset_index(drop=True)
 
 
-def join_check(overlap: pd.DataFrame, partner, *, window: int = OVERLAP_WINDOW) -> dict:
+def join_check(overlap: pd.DataFrame, partner: str, *, window: int = OVERLAP_WINDOW) -> dict[str, Any]:
     """May China's DOTS series for ``partner`` be continued with the published China-customs figures?
 
     Returns {partner, allowed, reason, evidence}: ``evidence`` is the list of figure ids that decided.
@@ -157,7 +159,7 @@ def join_check(overlap: pd.DataFrame, partner, *, window: int = OVERLAP_WINDOW) 
     )
 
 
-def joined_series(trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataFrame, partner) -> pd.DataFrame:
+def joined_series(trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataFrame, partner: str) -> pd.DataFrame:
     """China-side total trade: DOTS to its last year, then the published China-customs series.
 
     Raises ``ValueError`` with the reason when :func:`join_check` does not allow the join.  Columns: year,
@@ -188,8 +190,8 @@ def joined_series(trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataF
 
 
 def chained_growth(
-    trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataFrame, partner, start: int, end: int
-) -> dict:
+    trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataFrame, partner: str, start: int, end: int
+) -> dict[str, Any]:
     """Growth of China-side total trade between two years on the one series DOTS + published China customs.
 
     Both years in DOTS: :func:`tradeviz.metrics.growth_summary`.  Otherwise the values come from
@@ -249,7 +251,7 @@ def chained_growth(
     )
 
 
-def published_china_totals(series: pd.DataFrame, partner) -> pd.DataFrame:
+def published_china_totals(series: pd.DataFrame, partner: str) -> pd.DataFrame:
     """The published China-customs total-trade series for one partner, in the joined_series layout."""
     code = _partners(partner)[0]
     pub = series.loc[series["partner"].eq(code) & series["side"].eq("china") & series["measure"].eq("total_trade")]
@@ -295,7 +297,7 @@ def as_trade(series: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def recent_mirror(series: pd.DataFrame, partner="all") -> pd.DataFrame:
+def recent_mirror(series: pd.DataFrame, partner: str | Iterable[str] = "all") -> pd.DataFrame:
     """China's published figure against the partner's own, per direction: :func:`tradeviz.metrics.mirror_stats`
     applied to the published series (ratio = importer's figure / exporter's figure).
 
@@ -304,7 +306,7 @@ def recent_mirror(series: pd.DataFrame, partner="all") -> pd.DataFrame:
     return mirror.mirror_stats(as_trade(series), partner)
 
 
-def total_gap(series: pd.DataFrame, partner=None) -> pd.DataFrame:
+def total_gap(series: pd.DataFrame, partner: str | Iterable[str] | None = None) -> pd.DataFrame:
     """Total trade as published by China's customs and by the partner's statistics, per year.
 
     Columns: partner, year, china_usd_millions, partner_usd_millions, ratio (China's / partner's),
@@ -466,7 +468,7 @@ SIDE_LABELS = {"china": "China's customs", "partner": "partner's own statistics"
 MEASURE_LABELS = {"total_trade": "total", "china_exports": "China → partner", "china_imports": "partner → China"}
 
 
-def both_sides_table(series: pd.DataFrame, partner, first: int, last: int) -> pd.DataFrame:
+def both_sides_table(series: pd.DataFrame, partner: str, first: int, last: int) -> pd.DataFrame:
     """The published series for one partner, one row per year ``first``..``last``, in US$ billions.
 
     Columns "<side>: <measure> (US$ bn)" for both sides and the three measures, plus "China ÷ partner (total)".
@@ -497,7 +499,7 @@ GAS_SHARE_COLUMNS = (
 )
 
 
-def gas_share(gas: pd.DataFrame, series: pd.DataFrame, partner) -> pd.DataFrame:
+def gas_share(gas: pd.DataFrame, series: pd.DataFrame, partner: str) -> pd.DataFrame:
     """China's pipeline-gas imports from a partner against all China's imports from it, full years (China's customs).
 
     Where pages give different gas values for a year, both ends are kept (gas_low/gas_high, share_low/share_high).

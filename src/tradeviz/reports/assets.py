@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tradeviz.charts.export import CHART_MIME, csv_text
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 ASSET_GLOB = "{name}.figure-*"
 
 
-def chart_assets(nb, report_name: str) -> dict[str, bytes]:
+def chart_assets(nb: NotebookNode, report_name: str) -> dict[str, bytes]:
     """File name -> bytes for every chart output of ``nb`` (numbered in page order, from 1); marks the outputs."""
     files: dict[str, bytes] = {}
     for cell in nb.cells:

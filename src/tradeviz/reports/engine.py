@@ -66,9 +66,14 @@ KERNEL_IMPORTS = (
 
 def notebook_imports(notebook_dir: Path) -> list[str]:
     """Every module the code cells of ``notebook_dir/*.ipynb`` import (``from a.b import c`` -> ``a.b``, and
-    ``a.b.c`` too where ``c`` is a module), sorted; a cell that does not parse is skipped (the kernel reports it)."""
+    ``a.b.c`` too where ``c`` is a module), sorted.  Cells are read as IPython reads them (``%matplotlib`` lines
+    become Python); a cell that still does not parse is skipped (the kernel reports it)."""
     import ast
     import importlib.util
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    to_python = TransformerManager().transform_cell
 
     found: set[str] = set()
     for path in sorted(notebook_dir.glob("*.ipynb")):
@@ -78,7 +83,7 @@ def notebook_imports(notebook_dir: Path) -> list[str]:
                 continue
             source = "".join(cell.get("source", []))
             try:
-                tree = ast.parse(source)
+                tree = ast.parse(to_python(source))
             except SyntaxError:
                 continue
             for node in ast.walk(tree):
@@ -193,9 +198,10 @@ def _warm_up() -> None:
     import io
 
     with contextlib.suppress(Exception):
-        from tradeviz import data
+        from tradeviz import data, paths
 
-        for res in data._descriptor(data.paths.datapackage_path())["resources"]:
+        package = json.loads(paths.datapackage_path().read_text(encoding="utf-8"))
+        for res in package["resources"]:
             data.load_table(res["name"])
     with contextlib.suppress(Exception):
         import matplotlib.style
@@ -266,7 +272,7 @@ def _worker_main(fd: int, parent_pid: int) -> None:
     from tradeviz.reports import execute
 
     conn = Connection(fd)
-    execute._init_worker()
+    execute.init_worker()
     manager = template_kernel_manager_class()
     conn.send(("ready", os.getpid()))
     while True:
@@ -279,7 +285,7 @@ def _worker_main(fd: int, parent_pid: int) -> None:
         kind, payload = job
         if kind == "render":
             report, out, inputs = payload
-            conn.send(("done", execute._render_one(report, out, inputs, manager=manager)))
+            conn.send(("done", execute.render_one(report, out, inputs, manager=manager)))
 
 
 # --- the render-process side ---------------------------------------------------------------

@@ -11,11 +11,17 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tradeviz.charts.export import CHART_MIME
 from tradeviz.io import atomic_write_bytes
 from tradeviz.reports import assets
 from tradeviz.reports.config import Report
+
+if TYPE_CHECKING:  # imported where used: a worker pays for them once, the CLI only when it renders
+    from jupyter_client.manager import AsyncKernelManager
+    from nbconvert import HTMLExporter
+    from nbformat import NotebookNode
 
 KERNEL_NAME = "python3"
 """The kernel name the notebooks declare and the executed reports record: the standard one, so plain papermill
@@ -36,12 +42,12 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
     "base-uri 'none'; form-action 'none'"
 )
-_CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
 _TEMPLATE_NAME = "tradeviz-report.html.j2"
 _TEMPLATE = (
     """{%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}"""
-    + _CSP_META
+    + CSP_META
     + """<link rel="icon" href="data:,">{%- endblock html_head_js -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
@@ -101,10 +107,10 @@ class Failure:
 
 # --- worker side (runs in tradeviz.engine's worker processes) ------------------------------
 
-_exporter = None
+_exporter: HTMLExporter | None = None
 
 
-def _init_worker() -> None:
+def init_worker() -> None:
     """Pay the fixed costs once per process: imports and the compiled HTML template."""
     global _exporter
     if _exporter is not None:
@@ -117,7 +123,7 @@ def _init_worker() -> None:
     kernel_manager_class()
 
 
-def _html_exporter():
+def _html_exporter() -> HTMLExporter:
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
@@ -139,7 +145,7 @@ def _html_exporter():
 
 
 @functools.cache
-def kernel_manager_class():
+def kernel_manager_class() -> type[AsyncKernelManager]:
     """A kernel manager that always runs ``sys.executable -m ipykernel_launcher``.
 
     Kernel specs registered anywhere (user directory, ``JUPYTER_PATH``) are ignored, so the
@@ -162,23 +168,23 @@ def kernel_manager_class():
 
     class InterpreterKernelManager(AsyncKernelManager):
         @property
-        def kernel_spec(self):
+        def kernel_spec(self) -> KernelSpec:
             return spec
 
         # Unix sockets: local only, and ipykernel does not warn about unencrypted TCP.  Each
         # kernel needs its own socket prefix, else concurrent kernels pick the same files.
         @default("transport")
-        def _default_transport(self):
+        def _default_transport(self) -> str:
             return "ipc"
 
         @default("ip")
-        def _default_ip(self):
+        def _default_ip(self) -> str:
             return os.path.join(tempfile.gettempdir(), f"tradeviz-kernel-{secrets.token_hex(8)}")
 
     return InterpreterKernelManager
 
 
-def _render_one(
+def render_one(
     report: Report, out: Path, inputs: dict[str, str] | None = None, manager: type | None = None
 ) -> Failure | None:
     """Execute one report and write its outputs; return the failure, if any.
@@ -224,15 +230,16 @@ def _render_one(
         (out / report.failed_name).unlink(missing_ok=True)
         return None
     except Exception as exc:
-        return Failure(report.name, _one_line(exc), None)
+        return Failure(report.name, one_line(exc), None)
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
+    """``exc`` as one line: its type, then its message with the whitespace collapsed."""
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _normalise(nb, report: Report):
+def _normalise(nb: NotebookNode, report: Report) -> NotebookNode:
     """Drop timings and replace random cell ids so that two renders give identical bytes."""
     meta = nb.metadata.setdefault("papermill", {})
     for key in _TIMING_KEYS:
@@ -260,13 +267,13 @@ def _source_cell_ids(source: Path) -> frozenset[str]:
     return frozenset(c["id"] for c in cells if "id" in c)
 
 
-def _notebook_bytes(nb) -> bytes:
+def _notebook_bytes(nb: NotebookNode) -> bytes:
     import nbformat
 
     return nbformat.writes(nb).encode("utf-8") + b"\n"
 
 
-def _html_bytes(nb, report: Report) -> bytes:
-    assert _exporter is not None, "_init_worker() runs first"
+def _html_bytes(nb: NotebookNode, report: Report) -> bytes:
+    assert _exporter is not None, "init_worker() runs first"
     body, _ = _exporter.from_notebook_node(nb, resources={"metadata": {"name": report.title}})
     return body.encode("utf-8")

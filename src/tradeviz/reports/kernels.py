@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
 import os
 import signal
@@ -13,6 +12,10 @@ import subprocess
 import time
 from collections.abc import Sequence
 from typing import Any, cast
+
+from jupyter_client.provisioning import LocalProvisioner
+
+from tradeviz.reports import jupyter_private
 
 # --- kernels: a jupyter_client provisioner that asks the template -------------------------
 
@@ -101,100 +104,43 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _provisioner_class() -> type:
-    from jupyter_client.provisioning import LocalProvisioner
+class TemplateProvisioner(LocalProvisioner):
+    """Kernels forked from the template instead of started with ``Popen``."""
 
-    class TemplateProvisioner(LocalProvisioner):
-        """Kernels forked from the template instead of started with ``Popen``."""
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
+        # ipykernel_launcher's arguments; the module path itself is replaced by the fork
+        args = cmd[cmd.index("ipykernel_launcher") :] if "ipykernel_launcher" in cmd else ["ipykernel", *cmd[1:]]
+        kernel = _ForkedKernel(fork_kernel(args, env, cwd))
+        self.process = cast(subprocess.Popen[bytes], kernel)  # duck-typed: what LocalProvisioner calls
+        self.pid = self.pgid = kernel.pid
+        self.cwd = cwd
+        return self.connection_info
 
-        async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
-            cwd = str(kwargs.get("cwd") or os.getcwd())
-            env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
-            # ipykernel_launcher's arguments; the module path itself is replaced by the fork
-            args = cmd[cmd.index("ipykernel_launcher") :] if "ipykernel_launcher" in cmd else ["ipykernel", *cmd[1:]]
-            kernel = _ForkedKernel(fork_kernel(args, env, cwd))
-            self.process = cast(subprocess.Popen[bytes], kernel)  # duck-typed: what LocalProvisioner calls
-            self.pid = self.pgid = kernel.pid
-            self.cwd = cwd
-            return self.connection_info
-
-        async def wait(self) -> int | None:
-            """As LocalProvisioner's, polling every 5 ms instead of 100 ms (a forked kernel dies in a few ms)."""
-            process = cast(Any, self.process)
-            while process is not None and process.poll() is None:
-                await asyncio.sleep(0.005)
-            self.process = None
-            return None if process is None else process.returncode
-
-    return TemplateProvisioner
+    async def wait(self) -> int | None:
+        """As LocalProvisioner's, polling every 5 ms instead of 100 ms (a forked kernel dies in a few ms)."""
+        process = cast(Any, self.process)
+        while process is not None and process.poll() is None:
+            await asyncio.sleep(0.005)
+        self.process = None
+        return None if process is None else process.returncode
 
 
 PROVISIONER_NAME = "tradeviz-template"
-
-
-class _EntryPoint:
-    def __init__(self, target: type) -> None:
-        self.name = PROVISIONER_NAME
-        self._target = target
-
-    def load(self) -> type:
-        return self._target
-
-
-@functools.cache
-def _quick_client_class() -> type:
-    from queue import Empty
-
-    from jupyter_client.asynchronous import AsyncKernelClient
-
-    class QuickReadyClient(AsyncKernelClient):
-        """``wait_for_ready`` without the fixed 0.2 s of silence jupyter_client waits for on IOPub.
-
-        As jupyter_client: ask for kernel_info until the reply comes and IOPub is connected.  Then drain IOPub
-        until it has been quiet for 20 ms (a local kernel's start-up messages arrive within a few ms; any
-        later stray status message has another parent and nbclient ignores it).
-        """
-
-        async def wait_for_ready(self, timeout: float | None = None) -> None:
-            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-            while True:
-                self.kernel_info()
-                try:
-                    msg = await self.shell_channel.get_msg(timeout=1)
-                except Empty:
-                    pass
-                else:
-                    if msg["msg_type"] == "kernel_info_reply":
-                        try:
-                            await self.iopub_channel.get_msg(timeout=0.2)
-                        except Empty:
-                            pass
-                        else:
-                            self._handle_kernel_info_reply(msg)
-                            break
-                if not await self._async_is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
-            while True:
-                try:
-                    await self.iopub_channel.get_msg(timeout=0.02)
-                except Empty:
-                    break
-
-    return QuickReadyClient
+"""Registered as an entry point of group ``jupyter_client.kernel_provisioners`` (pyproject.toml), jupyter_client's
+public way to add a provisioner."""
 
 
 def template_kernel_manager_class() -> type:
     """``execute.kernel_manager_class()`` whose kernels are forked from the template process."""
     from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.provisioning import KernelProvisionerFactory
 
     from tradeviz.reports import execute
 
     base = execute.kernel_manager_class()
-    KernelProvisionerFactory.instance().provisioners[PROVISIONER_NAME] = cast(Any, _EntryPoint(_provisioner_class()))
     plain = base().kernel_spec
+    assert plain is not None, "execute.kernel_manager_class() always has a kernel spec"
     spec = KernelSpec(
         **{**plain.to_dict(), "metadata": {"kernel_provisioner": {"provisioner_name": PROVISIONER_NAME}}},
         resource_dir=plain.resource_dir,
@@ -204,13 +150,12 @@ def template_kernel_manager_class() -> type:
     class TemplateKernelManager(base):  # type: ignore[misc, valid-type]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self.client_factory = _quick_client_class()
+            self.client_factory = jupyter_private.quick_ready_client_class()
 
         @property
         def kernel_spec(self) -> KernelSpec:
             return spec
 
-        async def _async_wait(self, pollinterval: float = 0.1) -> None:
-            await super()._async_wait(pollinterval=0.005)
+        _async_wait = jupyter_private.fast_wait(base)
 
     return TemplateKernelManager

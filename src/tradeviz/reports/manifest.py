@@ -28,12 +28,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from tradeviz import paths
+from tradeviz import countries, paths
+from tradeviz.data import version
 
 KEY = "tradeviz"
 PARTNER_COLUMNS = ("reporter", "partner", "country", "supplier", "iso3")
 """Columns that say which of the five a row belongs to (a mirror row names one as reporter)."""
-PARTNERS = frozenset({"KAZ", "KGZ", "TJK", "TKM", "UZB"})
+PARTNERS = frozenset(countries.FIVE)
 
 
 def _sha(data: bytes) -> str:
@@ -46,12 +47,7 @@ def _json_sha(value: Any) -> str:
 
 @functools.cache
 def _curated_files(data_root: Path) -> tuple[tuple[str, bytes], ...]:
-    curated = data_root / "curated"
-    files = sorted(curated.glob("*.csv")) if curated.is_dir() else []
-    descriptor = data_root / "datapackage.json"
-    if descriptor.is_file():
-        files.append(descriptor)
-    return tuple((p.relative_to(data_root).as_posix(), p.read_bytes()) for p in files)
+    return tuple(version.curated_files(data_root))
 
 
 def _partner_rows(content: bytes, partner: str) -> bytes:
@@ -82,25 +78,23 @@ def data_digest(data_root: Path, partner: str | None = None) -> str:
     With ``partner``, tables keyed by partner contribute only that partner's rows and rows keyed by no single
     partner of the five: a change to another partner's rows leaves the digest unchanged.
     """
-    digest = hashlib.sha256()
-    for name, content in _curated_files(data_root):
-        if partner is not None and name.endswith(".csv"):
-            content = _partner_rows(content, partner)
-        digest.update(f"{name}\0{len(content)}\0".encode())
-        digest.update(content)
-    return digest.hexdigest()
+    files = _curated_files(data_root)
+    if partner is not None:
+        files = tuple((name, _partner_rows(c, partner) if name.endswith(".csv") else c) for name, c in files)
+    return version.content_digest(files)
 
 
 @functools.cache
 def tradeviz_digest() -> str:
-    """The tradeviz version and the bytes of its Python sources and style sheet."""
+    """The tradeviz version and the bytes of every Python module under the package (recursively, by relative
+    path, so a module moved between subpackages changes it) and of its style sheet."""
     digest = hashlib.sha256()
     try:
         digest.update(metadata.version("tradeviz").encode())
     except metadata.PackageNotFoundError:
         pass
-    for path in sorted(paths.PACKAGE_DIR.glob("*.py")) + sorted(paths.PACKAGE_DIR.glob("*.mplstyle")):
-        digest.update(f"{path.name}\0".encode())
+    for path in sorted(paths.PACKAGE_DIR.rglob("*.py")) + sorted(paths.PACKAGE_DIR.glob("*.mplstyle")):
+        digest.update(f"{path.relative_to(paths.PACKAGE_DIR).as_posix()}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

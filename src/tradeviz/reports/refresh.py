@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tradeviz import paths
 from tradeviz.io import atomic_write_text
 
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
 CELL_TIMEOUT = 600
 
 
-def stored_form(nb) -> str:
+def stored_form(nb: NotebookNode) -> str:
     """The notebook as stored in git: no timings, language_info reduced to its name, trailing newline."""
     import nbformat
 
@@ -28,7 +32,7 @@ def stored_form(nb) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def execute(path: Path):
+def execute(path: Path) -> NotebookNode:
     """Run ``path`` top to bottom with its default parameters in tradeviz's environment; return the notebook."""
     import nbformat
     from nbclient import NotebookClient

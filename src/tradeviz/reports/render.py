@@ -37,7 +37,7 @@ from tradeviz.reports.config import (
     sweep_reports,
     with_reports,
 )
-from tradeviz.reports.execute import _CSP_META, Failure, _one_line, check_kernel
+from tradeviz.reports.execute import CSP_META, Failure, check_kernel, one_line
 
 
 class OutputDirError(ValueError):
@@ -170,7 +170,7 @@ def render_reports(
     def finish(index: int, result: Any) -> None:
         report = todo[index]
         if isinstance(result, BaseException):
-            result = Failure(report.name, _one_line(result), None)
+            result = Failure(report.name, one_line(result), None)
         outcomes[report.name] = result
         counts[0 if result is None else 1] += 1
         if bar is not None:
@@ -233,7 +233,7 @@ def index_html(config: RenderConfig, out: Path) -> str:
     """The front page (:mod:`tradeviz.site`): headline figures, one line per report, data downloads, coverage."""
     from tradeviz.reports import site
 
-    return site.index_html(config, out, _CSP_META)
+    return site.index_html(config, out, CSP_META)
 
 
 def write_index(config: RenderConfig, out: Path) -> Path:

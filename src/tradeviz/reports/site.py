@@ -13,12 +13,16 @@ import html
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from tradeviz import countries, data, paths
 from tradeviz.io import atomic_write_bytes
 from tradeviz.measures import growth
+
+if TYPE_CHECKING:
+    from tradeviz.reports.config import RenderConfig, Report
 
 SEED_SOURCE = "seed-article-rmol-2022-01-26"
 DOWNLOADS = "data"
@@ -110,7 +114,7 @@ def write_downloads(out: Path) -> list[Path]:
     return written
 
 
-def _report_item(report, out: Path, csp_meta: str) -> str:
+def _report_item(report: Report, out: Path) -> str:
     title = html.escape(report.title)
     has_html = (out / report.html_name).is_file()
     label = f'<a href="{html.escape(report.html_name)}">{title}</a>' if has_html else title
@@ -134,13 +138,13 @@ def _report_item(report, out: Path, csp_meta: str) -> str:
     return f"<li{css}>{image}<div>{label}{status}<p>{summary}</p></div></li>"
 
 
-def index_html(config, out: Path, csp_meta: str) -> str:
+def index_html(config: RenderConfig, out: Path, csp_meta: str) -> str:
     """The front page (see the module docstring); ``csp_meta`` is the Content-Security-Policy ``<meta>`` tag."""
     from tradeviz.text.prose import usd
 
     title = html.escape(config.title)
     head = headline()
-    items = "\n".join(f"  {_report_item(r, out, csp_meta)}" for r in config.reports)
+    items = "\n".join(f"  {_report_item(r, out)}" for r in config.reports)
     names = data.load_sources().set_index("source_id")
     coverage = "\n".join(
         f"<tr><td>{html.escape(r.source_id)}</td><td>{html.escape(str(names.producer.get(r.source_id, '')))}</td>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -31,12 +32,13 @@ def dots_vintages(raw: Path) -> list[Path]:
     return folders
 
 
-def _dots_value(cell, where: str) -> tuple[float, bool] | None:
+def _dots_value(cell: str | float | None, where: str) -> tuple[float, bool] | None:
     """A DOTS cell -> (value in US$ millions, IMF estimate flag); blank -> None."""
     if cell is None or (isinstance(cell, float) and pd.isna(cell)):
         return None
-    estimate = isinstance(cell, str) and cell.endswith(DOTS_ESTIMATE_SUFFIX)
-    text = cell[: -len(DOTS_ESTIMATE_SUFFIX)] if estimate else cell
+    text, estimate = cell, False
+    if isinstance(cell, str) and cell.endswith(DOTS_ESTIMATE_SUFFIX):
+        text, estimate = cell[: -len(DOTS_ESTIMATE_SUFFIX)], True
     if isinstance(text, str) and DOTS_THOUSANDS.fullmatch(text):  # "1,191.26 e": estimates over 1,000 are grouped
         text = text.replace(",", "")
     try:
@@ -50,7 +52,7 @@ def _dots_value(cell, where: str) -> tuple[float, bool] | None:
     return value, estimate
 
 
-def _dots_sheets(path: Path, names: Path):
+def _dots_sheets(path: Path, names: Path) -> Iterator[tuple[str, str, str, str, pd.DataFrame, dict[int, int]]]:
     """Each sheet of one IMF DOTS 'by reporter' workbook: (flow, valuation, reporter, where, grid, years).
 
     ``years`` maps column index -> year, for every column from 1992 on.
@@ -65,7 +67,7 @@ def _dots_sheets(path: Path, names: Path):
         reporter = countries.resolve_source_label(str(grid.iat[3, 1]).strip(), names)
         if str(grid.iat[4, 1]).strip() != DOTS_UNIT:
             raise BuildError(f"{where} cell B5: unit {grid.iat[4, 1]!r}, expected {DOTS_UNIT!r}.")
-        years = {}
+        years: dict[int, int] = {}
         for col in range(2, grid.shape[1]):
             label = grid.iat[6, col]
             if pd.isna(label):
@@ -78,9 +80,9 @@ def _dots_sheets(path: Path, names: Path):
         yield flow, valuation, reporter, where, grid, years
 
 
-def _dots_row(grid, r: int, years: dict, where: str) -> dict:
+def _dots_row(grid: pd.DataFrame, r: int, years: dict[int, int], where: str) -> dict[int, tuple[float, bool]]:
     """One partner row of a DOTS sheet: year -> (value, estimate) for the non-blank cells."""
-    cells = {}
+    cells: dict[int, tuple[float, bool]] = {}
     for col, year in years.items():
         cell = _dots_value(grid.iat[r, col], f"{where} row {r + 1}, year {year}")
         if cell is not None:
@@ -115,7 +117,8 @@ def dots_partner_names(path: Path) -> dict[str, tuple[str, str]]:
     unknown = [k for k in document if not k.startswith("_") and k not in PARTNER_KINDS]
     if unknown:
         raise BuildError(f"{path}: sections {unknown} are not partner kinds {list(PARTNER_KINDS)}.")
-    mapping, seen = {}, {}
+    mapping: dict[str, tuple[str, str]] = {}
+    seen: dict[str, str] = {}
     for kind in PARTNER_KINDS:
         for label, code in document.get(kind, {}).items():
             if code in seen and seen[code] != label:
@@ -134,7 +137,7 @@ def read_dots_partners(path: Path, source_id: str, names: Path, partner_names: P
     mapping = dots_partner_names(partner_names)
     rows, unmapped = [], set()
     for flow, valuation, reporter, where, grid, years in _dots_sheets(path, names):
-        seen: dict[str, tuple[int, dict]] = {}
+        seen: dict[str, tuple[int, dict[int, tuple[float, bool]]]] = {}
         for r in range(7, grid.shape[0]):
             label = grid.iat[r, 1]
             if pd.isna(label) or not str(label).strip():
@@ -179,7 +182,8 @@ def build_partner_trade(raw: Path) -> pd.DataFrame:
     """
     names = raw / "imf-dots" / "country_names.json"
     partner_names = raw / "imf-dots" / "partner_names.json"
-    frames, unmapped = [], {}
+    frames: list[pd.DataFrame] = []
+    unmapped: dict[str, list[str]] = {}
     for order, folder in enumerate(dots_vintages(raw)):
         source_ids = [s["source_id"] for s in provenance.read_record(folder)["sources"]]
         for path in sorted(folder.glob("*.xlsx")):

@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Collection
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tradeviz import countries
 from tradeviz.sources import provenance
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FOLDER = "press-figures-2026"
 PERIODS = (
@@ -87,7 +91,7 @@ class _Rows:
             "with the page re-read), then run `tradeviz data snapshot` and `tradeviz data build`."
         )
 
-    def choice(self, line: int, row: dict, column: str, allowed, hint: str = "") -> str:
+    def choice(self, line: int, row: dict[str, str], column: str, allowed: Collection[str], hint: str = "") -> str:
         value = row[column]
         if value not in allowed:
             self.fail(line, column, f"{value!r} is not one of {list(allowed)}{hint}")
@@ -492,7 +496,7 @@ SERIES_FIRST, SERIES_LAST = 2019, 2025
 """Years the published series sets out to cover: two overlap years with DOTS (2019–2020) and 2021–2025."""
 
 
-def coverage(series) -> list[dict]:
+def coverage(series: pd.DataFrame) -> list[dict[str, Any]]:
     """Found/missing per (partner, side, measure) over SERIES_FIRST..SERIES_LAST: one dict per combination.
 
     ``series`` is the published_series table.  China's side covers the five and CA5; the partners' side the five.
@@ -527,7 +531,7 @@ def _years_text(years: list[int]) -> str:
     return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
-def missing_lines(series) -> list[str]:
+def missing_lines(series: pd.DataFrame) -> list[str]:
     """'What the sources lack' lines for the published series: every missing country-year-side-measure."""
     side_text = {"china": "China's customs", "partner": "its own statistics"}
     lines = []

@@ -19,7 +19,11 @@ PRESS_UNIT = re.compile(
 SCALE_TO_MILLIONS = {"million": 1.0, "billion": 1000.0}
 
 
-def _press_figures(raw: Path) -> list[dict]:
+def quoted_figures(raw: Path) -> list[dict]:
+    """The first press table's figures as rows of the published table: value as stated, plus million US$.
+
+    ``value_usd_millions`` = value × 1 (million) or × 1000 (billion) for USD figures; None for CNY (no exchange rate).
+    """
     folder = raw / "press-quoted-figures"
     source_id = provenance.read_record(folder)["sources"][0]["source_id"]
     path = folder / "china_central_asia_trade_press_figures.csv"
@@ -34,7 +38,8 @@ def _press_figures(raw: Path) -> list[dict]:
             unit = PRESS_UNIT.match(row["unit"].strip())
             if not unit:
                 raise BuildError(
-                    f"{where}, column unit: {row['unit']!r} is not '<million|billion> <USD|CNY> [(lower bound|approximate)]'."
+                    f"{where}, column unit: {row['unit']!r} is not "
+                    "'<million|billion> <USD|CNY> [(lower bound|approximate)]'."
                 )
             if row["measure"] not in MEASURES:
                 raise BuildError(f"{where}, column measure: {row['measure']!r} is not one of {sorted(MEASURES)}.")
@@ -76,6 +81,7 @@ BRI_PRECISIONS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": 
 
 
 def build_bri(raw: Path) -> pd.DataFrame:
+    """The ``bri`` table: Belt and Road cooperation documents per country, dated to the stated precision."""
     folder = raw / "press-quoted-figures"
     source_id = provenance.read_record(folder)["sources"][0]["source_id"]
     path = folder / "bri_cooperation_documents.csv"

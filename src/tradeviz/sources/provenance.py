@@ -43,6 +43,8 @@ class ProvenanceError(ValueError):
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem found by :func:`verify`: the file and what is wrong with it."""
+
     path: Path
     message: str
 
@@ -51,6 +53,7 @@ class Problem:
 
 
 def sha256(path: Path) -> str:
+    """Hex SHA-256 digest of the file's bytes."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -61,6 +64,7 @@ def record_folders(raw: Path | None = None) -> list[Path]:
 
 
 def read_record(folder: Path) -> dict:
+    """The folder's ``provenance.json`` as a dict; :class:`ProvenanceError` if it is missing or malformed."""
     path = folder / RECORD
     if not path.exists():
         raise ProvenanceError(

@@ -18,7 +18,11 @@ SEED_SENTENCE = re.compile(
 INDONESIAN_UNITS = {"juta": ("million USD", 1.0), "miliar": ("billion USD", 1000.0)}
 
 
-def _seed_figures(raw: Path) -> list[dict]:
+def seed_figures(raw: Path) -> list[dict]:
+    """The seed article's two CA5 totals (start and end year) as rows of the published table, million US$.
+
+    Indonesian units are converted: juta = million, miliar = billion (× 1000); the decimal separator is a comma.
+    """
     folder = raw / "seed-article"
     source_id = provenance.read_record(folder)["sources"][0]["source_id"]
     path = folder / "rmol_2022-01-26_xi_central_asia.txt"

@@ -20,6 +20,7 @@ WDI_FILES = {
 
 
 def build_context(raw: Path) -> pd.DataFrame:
+    """The ``context`` table, long (indicator, country, year): GDP (current US$), population (persons), US CPI-U."""
     folder = raw / "worldbank-wdi-datahub"
     known = {s["source_id"] for s in provenance.read_record(folder)["sources"]}
     frames = []

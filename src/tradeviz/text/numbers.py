@@ -10,6 +10,7 @@ import math
 
 
 def trim(number: float, digits: int) -> str:
+    """``number`` with thousands separators, at most ``digits`` decimals, no trailing zeros: 1500.50 -> '1,500.5'."""
     text = f"{number:,.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -48,4 +49,5 @@ def format_multiple(value: float) -> str:
 
 
 def format_percent(value: float, digits: int = 1) -> str:
+    """A value already in percent, with a true minus sign: ``-3.14 -> "−3.1%"`` (not a fraction: see prose.pct)."""
     return f"{float(value):.{digits}f}%".replace("-", "\u2212")

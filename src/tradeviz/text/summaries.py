@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 from tradeviz import countries
@@ -35,7 +38,7 @@ def format_top(top: pd.DataFrame, reporter: str, year: int, flow: str = "total")
     return "\n".join(lines)
 
 
-def format_growth(result: dict) -> str:
+def format_growth(result: Mapping[str, Any]) -> str:
     """Human-readable lines for a :func:`growth_summary` / :func:`published_growth` result."""
     side = SIDES.get(result["side"], result["side"])
     source = {
@@ -45,7 +48,7 @@ def format_growth(result: dict) -> str:
     span = f"{result['start_year']}–{result['end_year']}"
     head = f"{result['partner_name']} ({result['partner']}) — {result['measure'].replace('_', ' ')} with China, {span}"
 
-    def amount(value) -> str:
+    def amount(value: float | None) -> str:
         return "n/a" if value is None else f"{value:,.1f}"
 
     lines = [head, f"  {amount(result['start_value'])} → {amount(result['end_value'])} {result['unit']}"]
@@ -55,7 +58,9 @@ def format_growth(result: dict) -> str:
         lines.append(f"  not computable: {result['reason']}")
     if result["deflator"]:
         lines.append(f"  deflator: {result['deflator']}")
-    estimated = [y for y, e in zip((result["start_year"], result["end_year"]), result.get("imf_estimate", [])) if e]
+    estimated = [
+        y for y, e in zip((result["start_year"], result["end_year"]), result.get("imf_estimate", []), strict=False) if e
+    ]
     if estimated:
         lines.append(
             f"  caution: the value for {' and '.join(map(str, estimated))} includes IMF estimates "

@@ -24,6 +24,7 @@ import hashlib
 import html
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import SupportsFloat, cast
 
 import numpy as np
 import pandas as pd
@@ -62,7 +63,7 @@ def _percent(value: object) -> str:
         return MISSING
     if isinstance(value, str):
         return value
-    return f"{100 * float(value):,.1f}"  # type: ignore[arg-type]
+    return f"{100 * float(cast(SupportsFloat, value)):,.1f}"  # a percent column holds numbers once NA and text are out
 
 
 def _default(value: object) -> str:

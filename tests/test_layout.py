@@ -1,0 +1,35 @@
+"""The house stays easy to see: the README's layout section lists every subpackage and bottom module, and no
+module grows past 600 lines."""
+
+from __future__ import annotations
+
+import re
+
+from tradeviz import paths
+
+MAX_LINES = 600
+
+
+def _layout_block() -> str:
+    readme = (paths.PROJ_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Layout") :]
+    return section[section.index("```") + 3 : section.index("```", section.index("```") + 3)]
+
+
+def test_the_readme_layout_lists_every_subpackage_and_nothing_that_is_gone() -> None:
+    block = _layout_block()
+    listed = set(re.findall(r"^  (\w+)/", block, re.M))
+    on_disk = {p.parent.name for p in paths.PACKAGE_DIR.glob("*/__init__.py")}
+    assert listed == on_disk, f"README layout lists {sorted(listed)}, the package has {sorted(on_disk)}"
+    top = {p.stem for p in paths.PACKAGE_DIR.glob("*.py")} - {"__init__", "__main__"}
+    named = set(re.findall(r"\b(\w+)(?:\.py)?\b", block))
+    assert top <= named, f"modules at the top of the package missing from the README layout: {sorted(top - named)}"
+
+
+def test_no_module_is_longer_than_600_lines() -> None:
+    long = {
+        p.relative_to(paths.PACKAGE_DIR).as_posix(): n
+        for p in paths.PACKAGE_DIR.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert not long, f"split these modules where their topics part (more than {MAX_LINES} lines): {long}"
