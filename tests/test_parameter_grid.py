@@ -1,0 +1,54 @@
+"""Every notebook renders over a grid of valid parameter sets, through the real CLI and the real notebooks.
+
+The stored notebooks run only their defaults; a parameter set that is valid (accepted by the checks in
+``tradeviz.reports.parameters``) must render too, e.g. a country profile ending before the published figures
+after DOTS (``end_year`` 2000, 2013 or 2020) or the targets as of a year before every target was reached.
+One sweep per notebook (``-p NAME v1,v2``: the cross product), two for the profile, whose sweep would otherwise
+include an empty period (start_year 2000, end_year 2000).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tradeviz import cli
+
+FIVE = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
+
+# notebook -> sweeps, each {parameter: values} in the order of the report's name
+GRID: dict[str, list[dict[str, tuple]]] = {
+    "country_profile": [
+        {"partner": FIVE, "start_year": (1992,), "end_year": (2000, 2013, 2020, 2025)},
+        {"partner": FIVE, "start_year": (2000,), "end_year": (2013, 2020, 2025)},  # end_year after start_year
+    ],
+    "partners": [{"year": (1995, 2010, 2020), "top_n": (5, 10)}],
+    "targets_and_pledges": [{"as_of_year": (2021, 2022, 2023, 2024, 2025)}],
+    "mirror_statistics": [{"start_year": (1992, 2000), "end_year": (2013, 2020)}],
+    "overview": [{"map_year": (1992, 2020), "base_year": (2000, 2020)}],
+}
+
+
+def _names(notebook: str, sweep: dict[str, tuple]) -> list[str]:
+    return ["-".join([notebook, *map(str, combo)]) for combo in itertools.product(*sweep.values())]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", list(GRID))
+def test_every_valid_parameter_set_renders(notebook, tmp_path, capsys):
+    expected = []
+    for i, sweep in enumerate(GRID[notebook]):
+        out = tmp_path / f"sweep{i}"
+        argv = ["render", "--only", notebook, "--out", str(out), "--quiet", "--jobs", "2"]
+        for key, values in sweep.items():
+            argv += ["-p", key, ",".join(map(str, values))]
+        code = cli.main(argv)
+        captured = capsys.readouterr()
+        assert code == 0, f"{' '.join(argv)}\n{captured.out[-3000:]}\n{captured.err[-3000:]}"
+        names = _names(notebook, sweep)
+        missing = [n for n in names if not (out / f"{n}.html").is_file()]
+        assert not missing, f"{' '.join(argv)}: no HTML for {missing}"
+        assert not list(out.glob("*.failed.ipynb"))
+        expected += names
+    assert len(expected) == len(set(expected)) == sum(len(_names(notebook, s)) for s in GRID[notebook])
