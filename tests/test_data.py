@@ -1,9 +1,11 @@
 """Loaders: typed frames, and a clear error naming file, row and column for every kind of bad curated file."""
 
+import json
+
 import pandas as pd
 import pytest
 
-from tradeviz import cli, data
+from tradeviz import cli, data, paths
 
 
 def test_loaders_return_typed_frames():
@@ -114,3 +116,10 @@ def test_a_loader_refuses_an_unknown_country_listing_the_choices():
 
     with pytest.raises(UnknownCountryError, match=r"Unknown country 'Mongolia'\. Valid choices: CHN \(China\), KAZ"):
         data.load_trade("Mongolia")
+
+
+def test_every_curated_table_has_a_loader() -> None:
+    """``data.load_<table>()`` for each resource of the Data Package (the analyst's way in, documented once)."""
+    names = [res["name"] for res in json.loads(paths.datapackage_path().read_text(encoding="utf-8"))["resources"]]
+    missing = [n for n in names if not callable(getattr(data, f"load_{n}", None))]
+    assert not missing, f"add a loader to tradeviz/data/loaders.py for: {missing}"

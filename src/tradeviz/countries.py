@@ -123,3 +123,11 @@ def resolve_source_label(label: str, mapping_file: str | os.PathLike[str]) -> st
             f"{mapping_file}: no code for the source's label {label!r}; add it to this mapping file."
         )
     return mapping[label]
+
+
+WITH_CHINA = (CHINA, *FIVE)
+"""China and the five: the reporters of the bilateral tables."""
+MEASURES = ("total_trade", "china_exports", "china_imports")
+"""Direction of the goods, whoever reports them: china_exports = China -> partner, china_imports = partner -> China."""
+SIDE_REPORTS = {"china": "China's reports", "partner": "partners' reports"}
+"""Reporting sides: whose customs figures a series comes from (measures name them, charts caption them)."""

@@ -47,8 +47,8 @@ UNIT_CURRENT = "current US$ (m = millions, bn = billions)"
 UNIT_CONSTANT_2020 = "constant 2020 US$ (m = millions, bn = billions)"
 UNIT_NOMINAL_AND_REAL = "current US$ and constant 2020 US$ (m = millions, bn = billions)"
 
-SIDE_CHINA = "China's reports"
-SIDE_PARTNERS = "partners' reports"
+SIDE_CHINA = countries.SIDE_REPORTS["china"]
+SIDE_PARTNERS = countries.SIDE_REPORTS["partner"]
 SIDE_BOTH = "China's and partners' reports"
 
 

@@ -154,7 +154,7 @@ def _only(
     return frame[keep].reset_index(drop=True)
 
 
-WITH_CHINA = (countries.CHINA,) + countries.FIVE
+WITH_CHINA = countries.WITH_CHINA
 
 
 def load_trade(country: str | None = None) -> pd.DataFrame:

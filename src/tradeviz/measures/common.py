@@ -30,14 +30,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tradeviz import countries
 from tradeviz.countries import FIRST_YEAR_AS_STATES
 
-SIDES = {"china": "China's reports", "partner": "partners' reports"}
+SIDES = countries.SIDE_REPORTS
 """Reporting sides: whose customs figures a series comes from."""
 
 
 VALUE = "value_usd_millions"
-MEASURES = ("total_trade", "china_exports", "china_imports")
+MEASURES = countries.MEASURES
 OK, NOT_COMPUTABLE = "ok", "not computable"
 QUALIFIER_RANK = {"exact": 0, "approximate": 1, "lower_bound": 2}
 """Preference among published figures for the same year: exact, then approximate, then lower bound."""

@@ -53,7 +53,7 @@ def customs_union_note(reporter: str) -> str:
 
 FLOWS = ("total", "exports", "imports")
 _COLUMNS = ("year", "reporter", "partner", "partner_kind", "flow", common.VALUE, "imf_estimate", "source_id")
-WITH_CHINA = (CHINA,) + FIVE
+WITH_CHINA = countries.WITH_CHINA
 
 
 def in_customs_union(reporter: str, year: int | np.ndarray) -> bool | np.ndarray:

@@ -18,7 +18,6 @@ from tradeviz.io import atomic_write_text
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-CELL_TIMEOUT = 600
 
 
 def stored_form(nb: NotebookNode) -> str:
@@ -37,7 +36,7 @@ def execute(path: Path) -> NotebookNode:
     import nbformat
     from nbclient import NotebookClient
 
-    from tradeviz.reports.execute import KERNEL_NAME, check_kernel, kernel_manager_class
+    from tradeviz.reports.execute import CELL_TIMEOUT, KERNEL_NAME, check_kernel, kernel_manager_class
 
     check_kernel()
     nb = nbformat.read(path, as_version=4)

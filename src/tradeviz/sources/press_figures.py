@@ -47,7 +47,7 @@ PERIODS = (
 SIDES = ("china", "partner", "unstated")
 """Whose statistics: China's customs (GACC, also as quoted by MOFCOM, Xinhua, embassies), the partner's own
 statistics office or government, or a page that does not say."""
-MEASURES = ("total_trade", "china_exports", "china_imports")
+MEASURES = countries.MEASURES
 """Direction of the goods, whoever reports them: china_exports = China -> partner, china_imports = partner -> China."""
 QUALIFIERS = ("exact", "approximate", "lower_bound")
 UNITS = {  # unit as written -> (currency, factor to millions of that currency)

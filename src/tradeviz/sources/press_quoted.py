@@ -74,7 +74,7 @@ def quoted_figures(raw: Path) -> list[dict]:
     return figures
 
 
-MEASURES = {"total_trade", "china_exports", "china_imports"}
+MEASURES = countries.MEASURES
 
 
 BRI_PRECISIONS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}", "none": r""}
