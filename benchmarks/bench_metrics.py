@@ -1,4 +1,4 @@
-"""Benchmark tradeviz.metrics against hand-written vectorised pandas doing the same work.
+"""Benchmark tradeviz.measures against hand-written vectorised pandas doing the same work.
 
 Builds a synthetic trade panel in the ``load_trade()`` schema (many reporters × partners × years ×
 flows, ~1 % of cells missing), times growth / shares+HHI / mirror computations from the raw panel,

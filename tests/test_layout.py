@@ -33,3 +33,10 @@ def test_no_module_is_longer_than_600_lines() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert not long, f"split these modules where their topics part (more than {MAX_LINES} lines): {long}"
+
+
+def test_the_tests_are_laid_out_like_the_package() -> None:
+    tests = paths.PROJ_ROOT / "tests"
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and p.name not in {"fixtures", "__pycache__"}}
+    subpackages = {p.parent.name for p in paths.PACKAGE_DIR.glob("*/__init__.py")}
+    assert folders <= subpackages, f"test folders that are no subpackage of tradeviz: {sorted(folders - subpackages)}"

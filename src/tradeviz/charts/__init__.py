@@ -1,6 +1,6 @@
 """Charts in one house style: each function takes computed tables and returns a matplotlib Figure.
 
-Nothing here loads data or computes metrics (``tradeviz.data`` / ``tradeviz.metrics`` do that); the
+Nothing here loads data or computes metrics (``tradeviz.data`` / ``tradeviz.measures`` do that); the
 functions only reshape what they are given and draw it.  Every chart carries a footnote ON the figure
 stating its source, unit and whose reports it shows, built from a required :class:`Caption`::
 

@@ -1,6 +1,6 @@
 """What a chart plotted, said in words and as a table, so a report can offer both beside the image.
 
-Every chart of :mod:`tradeviz.charts` (and :mod:`tradeviz.charts_published`) records, when it is built:
+Every chart of :mod:`tradeviz.charts` records, when it is built:
 
 - the plotted values as a tidy table (:func:`plotted_data`): one row per drawn point or bar, columns ``panel``
   (the y-axis label), ``series`` (the legend label), ``x``, ``value`` and ``unit``, plus ``source_ids`` (the

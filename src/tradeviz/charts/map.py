@@ -1,6 +1,6 @@
 """The region map: plain matplotlib patches drawn from Natural Earth GeoJSON, no GIS dependency.
 
-Part of :mod:`tradeviz.charts` (split out of it unchanged); call it as ``charts.region_map``.
+Part of :mod:`tradeviz.charts`; call it as ``charts.region_map``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The mirror-statistics chart: what China reports against what each partner reports.
 
-Part of :mod:`tradeviz.charts` (split out of it unchanged); call it as ``charts.mirror_gap``.
+Part of :mod:`tradeviz.charts`; call it as ``charts.mirror_gap``.
 """
 
 from __future__ import annotations

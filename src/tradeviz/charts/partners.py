@@ -56,7 +56,7 @@ def _union_span(ax: Axes, years: pd.Series, flags: pd.Series) -> bool:
 def china_russia_shares(df: pd.DataFrame, caption: Caption, *, title: str | None = None) -> Figure:
     """China's and Russia's shares of each country's trade, one panel per country (shared y axis).
 
-    ``df``: :func:`tradeviz.partners.china_and_russia` (year, reporter, china_share, russia_share,
+    ``df``: :func:`tradeviz.measures.partners.china_and_russia` (year, reporter, china_share, russia_share,
     china_estimate, russia_estimate, customs_union).  Axes: one per reporter; lines: China and Russia.
     """
     caption = check_caption(caption)
@@ -124,7 +124,7 @@ def china_russia_shares(df: pd.DataFrame, caption: Caption, *, title: str | None
 def top_partner_bars(df: pd.DataFrame, caption: Caption, *, title: str | None = None) -> Figure:
     """Horizontal bars of the largest partners' shares in one year; China and Russia highlighted.
 
-    ``df``: :func:`tradeviz.partners.top_partners` (name, partner, share, value, rank).  Axes: 1; one bar each.
+    ``df``: :func:`tradeviz.measures.partners.top_partners` (name, partner, share, value, rank).  Axes: 1; one bar each.
     """
     caption = check_caption(caption)
     require_columns(df, ["name", "partner", "share", "value", "rank"], "top_partner_bars")

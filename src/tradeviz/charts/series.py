@@ -127,7 +127,7 @@ def headline_bars(
 
     ``df`` columns: ``year``, ``value_usd_millions`` (or ``value_col``); optional ``label`` (a
     second tick line, e.g. the source "MOFCOM") and ``country`` (colour; default ``CA5``).
-    Exactly two rows.  ``multiple``: the value to print (e.g. from ``tradeviz.metrics``); if None
+    Exactly two rows.  ``multiple``: the value to print (e.g. from ``tradeviz.measures.growth``); if None
     it is last/first.  Axes: 1; bars: 2.
     """
     caption = check_caption(caption)
@@ -211,7 +211,7 @@ def value_kind(value_col: str, kind: str | None) -> str:
 def percent_factor(column: str) -> float:
     """Columns named ``*pct*`` / ``*percent*`` hold percentages; others (``cagr``, ``share``) fractions.
 
-    Fractions (the convention of ``tradeviz.metrics``: ``cagr`` 0.157 = 15.7 %/yr, ``share`` 0.4)
+    Fractions (the convention of ``tradeviz.measures``: ``cagr`` 0.157 = 15.7 %/yr, ``share`` 0.4)
     are multiplied by 100 for display; the rule goes by the name, never by the size of the values.
     """
     name = column.lower()
@@ -244,7 +244,7 @@ def multiples_bar(
     optional ``borders_china`` (bool): bordering countries get a hatch and a legend entry.
     ``kind``: "multiple" (labels "×N", log axis from ×1 when values span > 50×) or "percent"
     (labels "N%", linear); None guesses from the column name (``cagr``/``pct``/``share`` -> percent).
-    Percent columns named ``*pct*`` hold percentages, others (``cagr`` from tradeviz.metrics)
+    Percent columns named ``*pct*`` hold percentages, others (``cagr`` from tradeviz.measures)
     fractions, shown ×100 (:func:`percent_factor`).  Axes: 1; bars: one per row.
     """
     caption = check_caption(caption)

@@ -1,8 +1,10 @@
-"""House style shared by every chart: sources, units and sides for captions (:class:`Caption`), colours,
-number formatting (:func:`format_usd`), the house-style decorator and figure set-up, deterministic saving
-(:func:`save_figure`, :func:`fig_to_png_bytes`) and small helpers the chart modules share.
+"""House style shared by every chart: sources, units and sides for captions (:class:`Caption`), colours, US$ axes
+(numbers are formatted by :mod:`tradeviz.text.numbers`), the house-style decorator and figure set-up
+(:func:`house_style`, :func:`new_figure`, :func:`check_caption`), deterministic saving (:func:`save_figure`,
+:func:`fig_to_png_bytes`) and the input checks every chart module uses.
 
-Part of :mod:`tradeviz.charts` (split out of it unchanged); import the public names from there.
+This is the public API a chart family builds on (see CONTRIBUTING.md); notebooks reach the charts through
+:mod:`tradeviz.charts`.
 """
 
 from __future__ import annotations

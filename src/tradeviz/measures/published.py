@@ -194,7 +194,7 @@ def chained_growth(
 ) -> dict[str, Any]:
     """Growth of China-side total trade between two years on the one series DOTS + published China customs.
 
-    Both years in DOTS: :func:`tradeviz.metrics.growth_summary`.  Otherwise the values come from
+    Both years in DOTS: :func:`tradeviz.measures.growth.growth_summary`.  Otherwise the values come from
     :func:`joined_series`; the result's ``chain`` says which years come from which source and which overlap
     check allowed it.  A refused join gives status "not computable" with the reason.
     """
@@ -298,7 +298,7 @@ def as_trade(series: pd.DataFrame) -> pd.DataFrame:
 
 
 def recent_mirror(series: pd.DataFrame, partner: str | Iterable[str] = "all") -> pd.DataFrame:
-    """China's published figure against the partner's own, per direction: :func:`tradeviz.metrics.mirror_stats`
+    """China's published figure against the partner's own, per direction: :func:`tradeviz.measures.mirror.mirror_stats`
     applied to the published series (ratio = importer's figure / exporter's figure).
 
     Press figures do not say FOB or CIF; the CIF/FOB band is kept as the yardstick the DOTS tables use.

@@ -37,7 +37,7 @@ _ERROR_TAG = "papermill-error-cell-tag"
 # nbconvert's "lab" page plus a link back to the index, minus every script it would load (require.js,
 # MathJax, mermaid): the pages must work offline, show no console errors, and run no code at all.  Plain "$"
 # then stays a dollar sign, not maths.  The Content-Security-Policy is a second wall behind the escaping of
-# data strings (tradeviz.prose): no script may run, nothing may be fetched but the page's own images and styles.
+# data strings (tradeviz.text.prose): no script may run, nothing may be fetched but the page's own images and styles.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
     "base-uri 'none'; form-action 'none'"
@@ -105,7 +105,7 @@ class Failure:
     """The executed notebook showing the error (``<name>.failed.ipynb``), if execution got that far."""
 
 
-# --- worker side (runs in tradeviz.engine's worker processes) ------------------------------
+# --- worker side (runs in tradeviz.reports.engine's worker processes) ------------------------------
 
 _exporter: HTMLExporter | None = None
 

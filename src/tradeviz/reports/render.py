@@ -129,7 +129,7 @@ def render_reports(
     unless ``force``.  ``on_report(name, status)`` is called as each report is done ("rendered", "skipped",
     "failed").  Everything is validated before the first process starts.  A failing report does not stop the
     others; failures are returned in the summary (the CLI turns them into exit code 1).  SIGINT or SIGTERM
-    raise :class:`tradeviz.engine.Interrupted` once workers and kernels are stopped; the reports written so
+    raise :class:`tradeviz.reports.engine.Interrupted` once workers and kernels are stopped; the reports written so
     far stay.
     """
     from tradeviz.reports import engine, manifest

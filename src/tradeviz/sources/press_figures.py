@@ -11,7 +11,7 @@ the page address, the page date and a quote containing the number:
 Values stay as stated (unit, currency, qualifier); US$ figures are scaled to millions, yuan figures
 keep no US$ value (no exchange rate is applied).  A row whose ``series`` column is ``yes`` is the
 figure the annual series uses for its (year, partner, side, measure): only full-year US$ figures may
-be, and only one per key.  Every problem raises :class:`~tradeviz.build.BuildError` naming the file,
+be, and only one per key.  Every problem raises :class:`~tradeviz.errors.BuildError` naming the file,
 the line and the column.
 """
 

@@ -1,4 +1,4 @@
-"""tradeviz.render on the tiny fixture notebooks in tests/fixtures/render (all output in tmp_path)."""
+"""tradeviz.reports.render on the tiny fixture notebooks in tests/fixtures/render (all output in tmp_path)."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ from tradeviz.reports import engine
 from tradeviz.reports.config import RenderConfigError, UnknownReportError, load_config, select_reports
 from tradeviz.reports.render import render_reports
 
-FIXTURES = Path(__file__).parent / "fixtures" / "render"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "render"
 CONFIG = FIXTURES / "reports.yaml"
 NAMES = ["overview", "country_profile-KAZ-1992-2020", "country_profile-KGZ-1992-2020"]
 DOWNLOADS = [
     "data/README.md",
     "data/datapackage.json",
-    *(f"data/curated/{p.name}" for p in (Path(__file__).parents[1] / "data" / "curated").glob("*.csv")),
+    *(f"data/curated/{p.name}" for p in (Path(__file__).parents[2] / "data" / "curated").glob("*.csv")),
 ]
 OUTPUTS = sorted(["index.html", *DOWNLOADS, *(f"{n}.{ext}" for n in NAMES for ext in ("html", "ipynb"))])
 

@@ -1,5 +1,5 @@
 """The render engine: sweeps, skipping unchanged reports, isolation of kernels forked from the template, and
-what happens when the render is killed (tradeviz.engine, tradeviz.manifest; tiny fixture notebooks)."""
+what happens when the render is killed (tradeviz.reports.engine, tradeviz.reports.manifest; tiny fixture notebooks)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from tradeviz.reports import render as render_module
 from tradeviz.reports.config import RenderConfigError, UnknownReportError
 from tradeviz.reports.render import render_reports
 
-FIXTURES = Path(__file__).parent / "fixtures" / "render"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "render"
 CONFIG = FIXTURES / "reports.yaml"
 SRC = Path(render_module.__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""Tests for tradeviz.metrics: worked examples, properties, and every bad input's message."""
+"""Tests for tradeviz.measures: worked examples, properties, and every bad input's message."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import yaml
 
 from tradeviz import cli
 
-FIXTURES = Path(__file__).parent / "fixtures" / "render"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "render"
 
 
 def test_quiet_names_each_failed_report_and_its_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
