@@ -43,8 +43,8 @@ class Policy:
     attempts: int = 5
     backoff: float = 2.0
     max_wait: float = 120.0
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = field(default=lambda seconds: time.sleep(seconds))
+    clock: Callable[[], float] = field(default=lambda: time.monotonic())
 
 
 @dataclass(frozen=True)
