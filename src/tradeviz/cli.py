@@ -1,7 +1,10 @@
-"""The ``tradeviz`` command line: ``data build|validate|snapshot``, ``growth``, ``render``, ``notebooks``.
+"""The ``tradeviz`` command line: ``data build|validate|snapshot|fetch``, ``growth``, ``render``, ``notebooks``.
 
 Exit codes: 0 success, 1 a failure while working (bad data, a failing report), 2 bad input
-(unknown country, impossible year, bad option).
+(unknown country, impossible year, bad option).  ``data fetch`` adds one code per fault
+(:mod:`tradeviz.fetch.errors`): 3 network unreachable or timed out, 4 key missing or refused (401/403),
+5 not found (404), 6 still rate-limited (429) after the retries, 7 server error (5xx) after the retries,
+8 a truncated, malformed or unexpected answer, 9 an empty or incomplete answer.
 """
 
 from __future__ import annotations
@@ -11,6 +14,11 @@ import json
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tradeviz.fetch import comtrade, imts
+    from tradeviz.fetch.http import Policy
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -53,6 +61,64 @@ def _data_snapshot(args: argparse.Namespace) -> int:
 
     record = provenance.snapshot(Path(args.folder))
     print(f"recorded {len(record['files'])} file checksum(s) in {Path(args.folder) / provenance.RECORD}")
+    return 0
+
+
+def _fetch_policy(args: argparse.Namespace, default_delay: float) -> Policy:
+    from tradeviz.fetch.http import Policy
+
+    delay = default_delay if args.delay is None else args.delay
+    return Policy(delay=delay, timeout=args.timeout, attempts=args.attempts)
+
+
+def _fetch_raw_root(args: argparse.Namespace) -> Path:
+    from tradeviz import paths
+
+    if args.out:
+        return Path(args.out)
+    paths.require_full_raw("tradeviz data fetch")
+    return paths.raw_dir()
+
+
+def _data_fetch(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from tradeviz.fetch import comtrade, errors, imts
+
+    result: imts.Result | comtrade.Result
+    try:
+        if args.source == "imts":
+            result = imts.fetch(
+                _fetch_raw_root(args),
+                monthly=args.monthly,
+                all_partners=args.all_partners,
+                start=args.start if args.start is not None else 1990,
+                end=args.end,
+                policy=_fetch_policy(args, 1.5),
+            )
+            what = f"{result.observations} observations"
+        else:
+            end = args.end if args.end is not None else datetime.now(UTC).year - 1
+            start = args.start if args.start is not None else 2014
+            if start > end:
+                raise ValueError(f"--start {start} is after --end {end}")
+            result = comtrade.fetch(
+                _fetch_raw_root(args), range(start, end + 1), hs4=args.hs4, policy=_fetch_policy(args, 1.0)
+            )
+            what = f"{result.records} records"
+    except errors.FetchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("nothing was written under the raw root; earlier snapshots are untouched", file=sys.stderr)
+        return exc.exit_code
+    if result.already_complete:
+        print(f"{result.folder} is already complete: 0 requests made")
+        return 0
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(
+        f"wrote {result.folder} ({what}): {result.made} request(s) made ({result.http_calls} HTTP call(s) with "
+        f"retries), {result.kept} kept from an interrupted run"
+    )
     return 0
 
 
@@ -184,6 +250,27 @@ def parser() -> argparse.ArgumentParser:
     snap = data_verbs.add_parser("snapshot", help="record checksums of the files in a raw folder")
     snap.add_argument("folder", help="folder under data/raw holding a provenance.json")
     snap.set_defaults(func=_data_snapshot)
+    fetch = data_verbs.add_parser(
+        "fetch", help="download IMF IMTS or UN Comtrade into a new dated raw snapshot (needs the internet)"
+    )
+    fetch_sources = fetch.add_subparsers(dest="source", required=True)
+    fetch_imts = fetch_sources.add_parser(
+        "imts", help="IMF IMTS: exports FOB and imports CIF of China and the five with each other, World, Russia"
+    )
+    fetch_imts.add_argument("--all-partners", action="store_true", help="every partner, not only the usual eight")
+    fetch_imts.add_argument("--monthly", action="store_true", help="monthly instead of annual")
+    fetch_comtrade = fetch_sources.add_parser(
+        "comtrade", help="UN Comtrade: annual trade by HS chapter of China and the five with each other and World"
+    )
+    fetch_comtrade.add_argument("--hs4", action="store_true", help="4-digit HS headings (needs COMTRADE_API_KEY)")
+    for sub, first in ((fetch_imts, 1990), (fetch_comtrade, 2014)):
+        sub.add_argument("--start", type=int, default=None, help=f"first year (default {first})")
+        sub.add_argument("--end", type=int, default=None, help="last year (default: the latest available)")
+        sub.add_argument("--out", help="raw root to write into (default: data/raw of the clone)")
+        sub.add_argument("--delay", type=float, default=None, help="minimum seconds between calls")
+        sub.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
+        sub.add_argument("--attempts", type=int, default=5, help="tries per request on 429/5xx/timeouts (default 5)")
+        sub.set_defaults(func=_data_fetch)
 
     growth = verbs.add_parser("growth", help="growth multiple and CAGR of trade between two years")
     growth.add_argument("partner", help="country (name, ISO2/ISO3, variant) or 'all' for the five together")
