@@ -83,3 +83,17 @@ def test_option_misuse_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_:
         cli.main(["growth", "KAZ", "1992", "2020", "--base-year", "2000"])
     assert exit_.value.code == 2 and "--base-year needs --real" in capsys.readouterr().err
+
+
+def test_growth_answers_without_drawing_or_rendering_code() -> None:
+    """The growth command imports neither matplotlib nor the report machinery (start-up time; issue 18)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tradeviz import cli; rc = cli.main(['growth', 'KAZ', '1992', '2020']); "
+        "print(rc, sorted(m for m in ('matplotlib', 'IPython', 'papermill', 'tradeviz.charts', 'tradeviz.reports') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "0 []"

@@ -348,12 +348,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from tradeviz.countries import UnknownCountryError
-    from tradeviz.data import DataError
-    from tradeviz.errors import BuildError
+    from tradeviz.errors import BuildError, DataError, KernelUnavailableError, PdfUnavailableError, ProvenanceError
     from tradeviz.paths import DataLayoutError
-    from tradeviz.reports.execute import KernelUnavailableError
-    from tradeviz.reports.pdf import PdfUnavailableError
-    from tradeviz.sources.provenance import ProvenanceError
 
     top = parser()
     args = top.parse_args(argv)

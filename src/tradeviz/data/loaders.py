@@ -17,12 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from tradeviz import countries, paths
+from tradeviz.errors import DataError
 
 BOOLEAN = {"true": True, "false": False}
-
-
-class DataError(ValueError):
-    """A curated file that does not match its schema."""
 
 
 @lru_cache(maxsize=8)

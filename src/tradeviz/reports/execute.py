@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tradeviz.errors import KernelUnavailableError
+
 import functools
 import hashlib
 import json
@@ -80,10 +82,6 @@ figure.tradeviz-chart figcaption a { color: #0b5cad; }
 {%- endblock body_header -%}
 """
 )
-
-
-class KernelUnavailableError(RuntimeError):
-    """This Python cannot start the kernel the reports run in (ipykernel is missing)."""
 
 
 def check_kernel() -> None:

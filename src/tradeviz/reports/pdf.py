@@ -9,6 +9,8 @@ valid), which makes the PDFs byte-identical from run to run.  Chromium is found 
 
 from __future__ import annotations
 
+from tradeviz.errors import PdfUnavailableError
+
 import html
 import os
 import re
@@ -30,10 +32,6 @@ CHROMIUM_ARGS = [
 ]
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})([^)]*)\)")
 FIXED_DATE = b"19700101000000"
-
-
-class PdfUnavailableError(RuntimeError):
-    """Chromium or the playwright package is missing, so no PDF can be printed."""
 
 
 def chromium_path() -> Path:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tradeviz import paths
+from tradeviz.errors import ProvenanceError
 from tradeviz.io import atomic_write_text
 
 RECORD = "provenance.json"
@@ -35,10 +36,6 @@ SOURCE_FIELDS = (
     "notes",
 )
 REQUIRED_SOURCE_FIELDS = ("source_id", "producer", "title", "url", "date_read", "licence")
-
-
-class ProvenanceError(ValueError):
-    """A raw folder whose provenance record is missing, malformed or no longer matches its files."""
 
 
 @dataclass(frozen=True)
