@@ -128,7 +128,7 @@ def _render(args: argparse.Namespace) -> int:
             partner=args.partner,
             jobs=args.jobs,
             out=Path(args.out) if args.out else None,
-            config=Path(args.config) if args.config else None,
+            config=Path(args.config) if args.config is not None else None,
             progress=not (args.quiet or args.json),
             force=args.force,
             sweep=sweep or None,

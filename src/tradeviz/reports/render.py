@@ -44,6 +44,34 @@ class OutputDirError(ValueError):
     """The output folder is a file, or cannot be created or written to."""
 
 
+def check_output_dir(out: Path, notebook_dir: Path, data_dir: Path) -> Path:
+    """``out`` resolved, refused if writing the site there would overwrite the notebooks or the data.
+
+    The site writes ``<name>.ipynb`` beside the pages and copies the data into ``out/data``: ``out`` may be
+    neither the notebook folder nor the data folder (nor inside it), and ``out/data`` may not be the data folder.
+    """
+    from tradeviz.reports.site import DOWNLOADS
+
+    out = Path(out).expanduser().resolve()
+    notebook_dir, data_dir = Path(notebook_dir).resolve(), Path(data_dir).resolve()
+    fix = "give another --out, e.g. --out reports"
+    if out == notebook_dir:
+        raise OutputDirError(f"--out {out} is the notebook folder: the executed reports would overwrite it; {fix}.")
+    if out.is_relative_to(data_dir):
+        raise OutputDirError(f"--out {out} is inside the data folder {data_dir}; {fix}.")
+    if (out / DOWNLOADS).resolve() == data_dir:
+        raise OutputDirError(f"--out {out} would copy the data onto itself ({data_dir} is its data/ folder); {fix}.")
+    return out
+
+
+def check_output_names(reports: list[Report], out: Path) -> None:
+    """Every file a report writes lies directly in ``out`` (names are built from plain names and slugs)."""
+    for report in reports:
+        for name in (report.html_name, report.ipynb_name, report.failed_name):
+            if (out / name).resolve().parent != out or "/" in name or name.startswith("."):
+                raise OutputDirError(f"report {report.name!r} would write {name!r} outside --out {out}.")
+
+
 def prepare_output_dir(out: Path) -> Path:
     """Create ``out`` if needed and check that files can be written there; return it resolved."""
     out = Path(out).expanduser().resolve()
@@ -153,7 +181,9 @@ def render_reports(
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
-    out = prepare_output_dir(Path(out or paths.REPORTS_DIR))
+    out = check_output_dir(Path(out or paths.REPORTS_DIR), cfg.notebook_dir, paths.data_dir())
+    check_output_names(selected, out)
+    out = prepare_output_dir(out)
     check_kernel()
     engine.remove_partial_files(out)  # left by a render killed while writing
 
