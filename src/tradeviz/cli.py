@@ -171,6 +171,18 @@ def _notebooks_copy(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Once(argparse.Action):
+    """Store an option's value, refusing the option given twice (argparse would keep the last silently)."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option: str | None = None
+    ) -> None:
+        if getattr(namespace, f"_seen_{self.dest}", False):
+            parser.error(f"{option} given twice; give it once")
+        setattr(namespace, f"_seen_{self.dest}", True)
+        setattr(namespace, self.dest, values)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="tradeviz", description=__doc__.splitlines()[0])
     verbs = top.add_subparsers(dest="command", required=True)
@@ -221,9 +233,11 @@ def parser() -> argparse.ArgumentParser:
     ranks.set_defaults(func=_partners)
 
     render = verbs.add_parser("render", help="render the notebooks listed in reports.yaml into reports/")
-    render.add_argument("--config", help="render config in the format of reports.yaml (default: reports.yaml)")
-    render.add_argument("--only", help="render only the report(s) of this notebook or name")
-    render.add_argument("--partner", help="render only the reports for this partner")
+    render.add_argument(
+        "--config", action=_Once, help="render config in the format of reports.yaml (default: reports.yaml)"
+    )
+    render.add_argument("--only", action=_Once, help="render only the report(s) of this notebook or name")
+    render.add_argument("--partner", action=_Once, help="render only the reports for this partner")
     render.add_argument(
         "-p",
         "--parameter",
@@ -233,8 +247,10 @@ def parser() -> argparse.ArgumentParser:
         help="sweep the notebook named by --only: NAME takes each of the comma-separated VALUES; several -p "
         "render every combination (e.g. --only country_profile -p partner KAZ,KGZ -p start_year 2000,2013)",
     )
-    render.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: available cores)")
-    render.add_argument("--out", help="output folder (default: reports/)")
+    render.add_argument(
+        "--jobs", type=int, default=None, action=_Once, help="parallel kernels (default: available cores)"
+    )
+    render.add_argument("--out", action=_Once, help="output folder (default: reports/)")
     render.add_argument(
         "--force", action="store_true", help="render every report, even those whose inputs are unchanged"
     )

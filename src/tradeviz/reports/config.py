@@ -113,7 +113,12 @@ def _make_reports(
                 params["partner"] = countries.resolve(str(params["partner"]))
             except countries.UnknownCountryError as exc:
                 raise _fail(path, f"{notebook}: {exc}") from None
-            extra["partner_name"] = countries.name(params["partner"])
+        partner = params.get("partner", (defaults or {}).get("partner"))
+        if partner is not None:  # a sweep without partner: the title names the notebook's default partner
+            try:
+                extra["partner_name"] = countries.name(countries.resolve(str(partner)))
+            except countries.UnknownCountryError:
+                pass
         try:
             title = template.format(**{**(defaults or {}), **params, **extra})
         except (KeyError, IndexError, ValueError) as exc:
@@ -236,6 +241,70 @@ def notebook_parameters(source: Path) -> dict[str, Any]:
                         found[target.id] = None
             return found
     return {}
+
+
+def _check_statements(source: Path) -> list[Any]:
+    """The statements of the cell after ``parameters`` that call ``parameters.<check>(...)``: the notebook's own
+    checks of its parameters (``start_year, end_year = parameters.dots_period(start_year, end_year)``)."""
+    import ast
+
+    cells = json.loads(source.read_text(encoding="utf-8")).get("cells", [])
+    tagged = [i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not tagged or tagged[0] + 1 >= len(cells):
+        return []
+    text = "".join(cells[tagged[0] + 1].get("source", []))
+    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in text.splitlines()]  # IPython magics
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return []
+
+    def is_check(node: ast.stmt) -> bool:
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign | ast.Expr) else None
+        return (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and isinstance(value.func.value, ast.Name)
+            and value.func.value.id == "parameters"
+        )
+
+    return [node for node in tree.body if is_check(node)]
+
+
+def check_parameters(reports: list[Report]) -> None:
+    """Check every report's parameters as its notebook will, before any kernel starts.
+
+    Names must be those of the notebook's ``parameters`` cell; values go through the notebook's own checks (the
+    calls to :mod:`tradeviz.reports.parameters` in the cell after it), run here on the same values.  Raises
+    :class:`RenderConfigError` listing every report refused, with the reason.
+    """
+    import ast
+
+    from tradeviz.data import DataError
+    from tradeviz.reports import parameters
+
+    problems: list[str] = []
+    for report in reports:
+        names = notebook_parameters(report.source)
+        if unknown := [k for k in report.parameters if k not in names]:
+            problems.append(
+                f"{report.name}: {report.notebook} has no parameter {', '.join(map(repr, unknown))}; "
+                f"its parameters: {', '.join(names) or 'none'}"
+            )
+            continue
+        namespace: dict[str, Any] = {**names, **report.parameters, "parameters": parameters}
+        for node in _check_statements(report.source):
+            code = compile(ast.Module(body=[node], type_ignores=[]), str(report.source), "exec")
+            try:
+                exec(code, namespace)  # noqa: S102 (the notebook's own check, about to run in its kernel anyway)
+            except DataError:
+                raise
+            except Exception as exc:
+                problems.append(f"{report.name}: {' '.join(str(exc).split()) or type(exc).__name__}")
+                break
+    if problems:
+        listed = "".join(f"\n  {p}" for p in problems)
+        raise RenderConfigError(f"{len(problems)} report(s) refused before any kernel started:{listed}")
 
 
 def sweep_reports(config: RenderConfig, notebook: str, sweep: dict[str, list[Any]]) -> list[Report]:

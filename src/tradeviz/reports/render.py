@@ -15,6 +15,7 @@ Outputs are byte-for-byte reproducible: timings and random cell ids are normalis
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -26,12 +27,13 @@ from typing import Any
 from tqdm import tqdm
 
 from tradeviz import countries, paths
-from tradeviz.io import atomic_write_bytes
+from tradeviz.io import atomic_write_bytes, current_umask
 from tradeviz.reports.config import (
     RenderConfig,
     RenderConfigError,
     Report,
     UnknownReportError,
+    check_parameters,
     load_config,
     select_reports,
     sweep_reports,
@@ -183,8 +185,12 @@ def render_reports(
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     out = check_output_dir(Path(out or paths.REPORTS_DIR), cfg.notebook_dir, paths.data_dir())
     check_output_names(selected, out)
-    out = prepare_output_dir(out)
     check_kernel()
+    from tradeviz import data
+
+    data.check_tables()  # bad data fails here (DataError, exit 1), before anything is written
+    check_parameters(selected)  # names, types and ranges, by the notebooks' own checks (exit 2)
+    out = prepare_output_dir(out)
     engine.remove_partial_files(out)  # left by a render killed while writing
 
     data_root = paths.data_dir()
@@ -223,7 +229,8 @@ def render_reports(
         if bar is not None:
             bar.close()
         engine.remove_partial_files(out)
-        write_index(cfg, out)
+    if all(outcome is None for outcome in outcomes.values()):
+        write_index(cfg, out)  # the data downloads and the front page: only when every report succeeded
 
     return RenderSummary(
         out=out,
@@ -266,11 +273,39 @@ def index_html(config: RenderConfig, out: Path) -> str:
     return site.index_html(config, out, CSP_META)
 
 
+STAGE_PREFIX = ".tradeviz-stage-"
+
+
 def write_index(config: RenderConfig, out: Path) -> Path:
-    """Write ``out/index.html`` atomically and return its path."""
+    """Publish the data downloads (``out/data``) and ``out/index.html`` together; return the index's path.
+
+    Both are written into a staging folder in ``out`` first and renamed into place only once both are complete:
+    a failure while copying the data or building the page leaves the previous ones untouched.
+    """
     from tradeviz.reports import site
 
-    site.write_downloads(out)
-    path = out / "index.html"
-    atomic_write_bytes(path, index_html(config, out).encode("utf-8"))
-    return path
+    remove_stages(out)
+    stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
+    try:
+        site.write_downloads(stage)
+        page = index_html(config, out).encode("utf-8")
+        atomic_write_bytes(stage / "index.html", page)
+        folder_mode = 0o777 & ~current_umask()  # mkdtemp makes 0700
+        for folder in [stage / site.DOWNLOADS, *(p for p in (stage / site.DOWNLOADS).rglob("*") if p.is_dir())]:
+            folder.chmod(folder_mode)
+        current, staged = out / site.DOWNLOADS, stage / site.DOWNLOADS
+        if current.is_dir() and not current.is_symlink():
+            current.rename(stage / "previous")
+        elif current.exists() or current.is_symlink():
+            current.unlink()
+        staged.rename(current)
+        os.replace(stage / "index.html", out / "index.html")
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return out / "index.html"
+
+
+def remove_stages(out: Path) -> None:
+    """Remove staging folders a stopped render left in ``out``."""
+    for path in out.glob(f"{STAGE_PREFIX}*"):
+        shutil.rmtree(path, ignore_errors=True)
