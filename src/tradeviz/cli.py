@@ -104,6 +104,8 @@ def _partners(args: argparse.Namespace) -> int:
     from tradeviz.measures import partners
     from tradeviz.text import summaries
 
+    if args.top < 1:
+        raise ValueError(f"--top {args.top}: give how many partners to list, a whole number from 1")
     reporter = countries.resolve(args.country, allowed=partners.WITH_CHINA)
     rows = data.load_partner_trade()
     top = partners.top_partners(rows, reporter, args.year, n=args.top, flow=args.flow)
@@ -275,6 +277,18 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail on the closed pipe again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     from tradeviz.countries import UnknownCountryError
     from tradeviz.data import DataError
@@ -292,7 +306,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.published and args.real:
             top.error("--published takes the totals as published: --real does not apply")
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then caught below
+        return code
+    except BrokenPipeError:  # `tradeviz ... | head -1`: the reader has gone; stay quiet
+        _silence_stdout()
+        return 0
     except (
         DataError,
         BuildError,
