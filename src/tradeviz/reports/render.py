@@ -260,6 +260,8 @@ def _unchanged(report: Report, out: Path, inputs: dict[str, str]) -> bool:
 
     if not (out / report.html_name).is_file() or (out / report.failed_name).exists():
         return False
+    if not manifest.html_intact(out / report.html_name, out / report.ipynb_name):
+        return False  # the page on disk is not the one this render wrote (edited, replaced, truncated)
     return not manifest.changed(inputs, manifest.recorded_inputs(out / report.ipynb_name))
 
 
