@@ -98,3 +98,27 @@ def test_notebooks_copy_gives_editable_copies_and_never_overwrites_silently(caps
     code, err = run(capsys, "notebooks", "copy", str(tmp_path / "mine"))
     assert code == 2 and "--force" in one_message(err)
     assert cli.main(["notebooks", "copy", str(tmp_path / "mine"), "--force"]) == 0
+
+
+def test_growth_to_a_year_after_the_data_is_bad_input(capsys):
+    for country in ("KAZ", "KGZ"):
+        code, err = run(capsys, "growth", country, "1992", "2030")
+        assert code == 2 and "year 2030 is outside the data" in one_message(err)
+
+
+def test_top_names_the_option(capsys):
+    code, err = run(capsys, "partners", "KAZ", "2020", "--top", "0")
+    assert code == 2 and one_message(err).startswith("error: --top 0:")
+
+
+def test_a_closed_pipe_is_quiet(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tradeviz", "partners", "china", "2020", "--top", "50", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before anything is written (as `| head -c0`)
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) in (0, 141) and err == "", err

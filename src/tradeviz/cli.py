@@ -170,6 +170,8 @@ def _partners(args: argparse.Namespace) -> int:
     from tradeviz.measures import partners
     from tradeviz.text import summaries
 
+    if args.top < 1:
+        raise ValueError(f"--top {args.top}: give how many partners to list, a whole number from 1")
     reporter = countries.resolve(args.country, allowed=partners.WITH_CHINA)
     rows = data.load_partner_trade()
     top = partners.top_partners(rows, reporter, args.year, n=args.top, flow=args.flow)
@@ -194,7 +196,7 @@ def _render(args: argparse.Namespace) -> int:
             partner=args.partner,
             jobs=args.jobs,
             out=Path(args.out) if args.out else None,
-            config=Path(args.config) if args.config else None,
+            config=Path(args.config) if args.config is not None else None,
             progress=not (args.quiet or args.json),
             force=args.force,
             sweep=sweep or None,
@@ -235,6 +237,18 @@ def _notebooks_copy(args: argparse.Namespace) -> int:
         "or open them in Jupyter (kernel: Python 3 of this environment)."
     )
     return 0
+
+
+class _Once(argparse.Action):
+    """Store an option's value, refusing the option given twice (argparse would keep the last silently)."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option: str | None = None
+    ) -> None:
+        if getattr(namespace, f"_seen_{self.dest}", False):
+            parser.error(f"{option} given twice; give it once")
+        setattr(namespace, f"_seen_{self.dest}", True)
+        setattr(namespace, self.dest, values)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -308,9 +322,11 @@ def parser() -> argparse.ArgumentParser:
     ranks.set_defaults(func=_partners)
 
     render = verbs.add_parser("render", help="render the notebooks listed in reports.yaml into reports/")
-    render.add_argument("--config", help="render config in the format of reports.yaml (default: reports.yaml)")
-    render.add_argument("--only", help="render only the report(s) of this notebook or name")
-    render.add_argument("--partner", help="render only the reports for this partner")
+    render.add_argument(
+        "--config", action=_Once, help="render config in the format of reports.yaml (default: reports.yaml)"
+    )
+    render.add_argument("--only", action=_Once, help="render only the report(s) of this notebook or name")
+    render.add_argument("--partner", action=_Once, help="render only the reports for this partner")
     render.add_argument(
         "-p",
         "--parameter",
@@ -320,8 +336,10 @@ def parser() -> argparse.ArgumentParser:
         help="sweep the notebook named by --only: NAME takes each of the comma-separated VALUES; several -p "
         "render every combination (e.g. --only country_profile -p partner KAZ,KGZ -p start_year 2000,2013)",
     )
-    render.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: available cores)")
-    render.add_argument("--out", help="output folder (default: reports/)")
+    render.add_argument(
+        "--jobs", type=int, default=None, action=_Once, help="parallel kernels (default: available cores)"
+    )
+    render.add_argument("--out", action=_Once, help="output folder (default: reports/)")
     render.add_argument(
         "--force", action="store_true", help="render every report, even those whose inputs are unchanged"
     )
@@ -346,6 +364,18 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail on the closed pipe again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     from tradeviz.countries import UnknownCountryError
     from tradeviz.errors import BuildError, DataError, KernelUnavailableError, PdfUnavailableError, ProvenanceError
@@ -359,7 +389,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.published and args.real:
             top.error("--published takes the totals as published: --real does not apply")
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then caught below
+        return code
+    except BrokenPipeError:  # `tradeviz ... | head -1`: the reader has gone; stay quiet
+        _silence_stdout()
+        return 0
     except (
         DataError,
         BuildError,

@@ -94,8 +94,9 @@ def resolve(value: str, allowed: tuple[str, ...] = FIVE, allow_group: bool = Fal
     if key in table:
         return table[key]
     extra = " or 'all' for the five together" if allow_group else ""
+    shown = value if len(value) <= 60 else value[:60] + "…"
     raise UnknownCountryError(
-        f"Unknown country {value!r}. Valid choices: {choices(allowed)}{extra}. "
+        f"Unknown country {shown!r}. Valid choices: {choices(allowed)}{extra}. "
         "Names, ISO2/ISO3 codes and common variants (e.g. 'Kyrgyz Republic') are accepted."
     )
 

@@ -3,6 +3,7 @@ what happens when the render is killed (tradeviz.reports.engine, tradeviz.report
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -158,6 +159,8 @@ def test_changes_re_render_exactly_the_affected_reports(data_copy, tmp_path):
     assert files(out) == kept  # skipped outputs are byte-identical to a forced re-render
     recorded = json.loads((out / "overview.ipynb").read_text(encoding="utf-8"))["metadata"]["tradeviz"]["inputs"]
     assert sorted(recorded) == ["config_entry", "data", "environment", "notebook", "parameters", "tradeviz"]
+    tradeviz_meta = json.loads((out / "overview.ipynb").read_text(encoding="utf-8"))["metadata"]["tradeviz"]
+    assert tradeviz_meta["html_sha256"] == hashlib.sha256((out / "overview.html").read_bytes()).hexdigest()
 
 
 def test_failed_or_missing_outputs_are_never_skipped(tmp_path):
@@ -170,6 +173,46 @@ def test_failed_or_missing_outputs_are_never_skipped(tmp_path):
     (out / "overview.failed.ipynb").write_text("{}")
     assert run(config=config, out=out).succeeded == ["overview"]
     assert run(config=config, out=out).skipped == ["overview"]
+    good = (out / "overview.html").read_bytes()
+    (out / "overview.html").write_bytes(good.replace(b"</body>", b"<p>tampered</p></body>"))  # not the page written
+    assert run(config=config, out=out).succeeded == ["overview"]
+    assert (out / "overview.html").read_bytes() == good
+    assert run(config=config, out=out).skipped == ["overview"]
+
+
+def test_a_signal_while_the_engine_closes_still_removes_its_temporary_folder(tmp_path):
+    """SIGINT during the graceful end of a render (Interrupted raised in close) left template.sock behind."""
+    pool = engine.Engine(1)
+    (pool.run_dir / "template.sock").write_text("")
+    sleeper = subprocess.Popen(["sleep", "60"])
+
+    class Stopped:
+        pid = sleeper.pid
+
+        def wait(self, timeout=None):
+            if timeout is not None:
+                raise engine.Interrupted(signal.SIGINT)
+            return sleeper.wait()
+
+        def poll(self):
+            return sleeper.poll()
+
+        def kill(self):
+            sleeper.kill()
+
+    pool.template = Stopped()  # type: ignore[assignment]
+
+    class Conn:
+        def send(self, value):
+            pass
+
+        def close(self):
+            pass
+
+    pool.workers = [(Stopped(), Conn())]  # type: ignore[list-item]
+    with pytest.raises(engine.Interrupted):
+        pool.close()
+    assert not pool.run_dir.exists() and sleeper.poll() is not None
 
 
 def test_quiet_prints_one_line(capsys, tmp_path):

@@ -24,7 +24,24 @@ BOOLEAN = {"true": True, "false": False}
 
 @lru_cache(maxsize=8)
 def _read_descriptor(path: Path, mtime_ns: int) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    fix = "restore it from git (it describes every curated table)"
+    try:
+        package = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 (byte {exc.start}); {fix}.") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path} line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}); {fix}.") from None
+    resources = package.get("resources") if isinstance(package, dict) else None
+    if not isinstance(resources, list) or not all(
+        isinstance(r, dict)
+        and isinstance(r.get("name"), str)
+        and isinstance(r.get("path"), str)
+        and isinstance(r.get("schema"), dict)
+        and isinstance(r["schema"].get("fields"), list)
+        for r in resources
+    ):
+        raise DataError(f"{path}: not a Data Package (each resource needs a name, a path and schema fields); {fix}.")
+    return package
 
 
 def _descriptor(path: Path) -> dict:
@@ -117,6 +134,18 @@ def load_table(name: str) -> pd.DataFrame:
     return _parse(name, path, stat.st_size, stat.st_mtime_ns, sources).copy()
 
 
+def check_tables() -> list[str]:
+    """Load every table the Data Package describes, as the reports will: the first :class:`DataError` stops it.
+
+    ``tradeviz render`` calls this before any kernel starts, so that bad data fails the render up front (exit 1,
+    naming the file, row and column) and nothing of the site is replaced.  Returns the table names.
+    """
+    names = [res["name"] for res in _descriptor(paths.datapackage_path())["resources"]]
+    for name in names:
+        load_table(name)
+    return names
+
+
 def _source_ids() -> frozenset[str]:
     return frozenset(load_table("sources")["source_id"])
 
@@ -126,8 +155,11 @@ def _parse(name: str, path: Path, size: int, mtime_ns: int, sources: frozenset[s
     res = resource(name)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: empty (not even a header row). Rebuild it with `tradeviz data build`.") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: not a readable CSV ({exc}). Rebuild it with `tradeviz data build`.") from None
+        message = " ".join(str(exc).split())
+        raise DataError(f"{path}: not a readable CSV ({message}). Rebuild it with `tradeviz data build`.") from None
     fields = res["schema"]["fields"]
     expected = [f["name"] for f in fields]
     missing = [c for c in expected if c not in raw.columns]

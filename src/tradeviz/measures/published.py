@@ -204,8 +204,11 @@ def chained_growth(
     if end <= last:
         return growth.growth_summary(trade, "all" if code == GROUP else code, start, end)
     name = countries.name(code)
-    check = join_check(overlap_table(trade, published), code)
     crosses = start <= last
+    if crosses:  # a year no source covers is bad input (outside the data), whatever the overlap check says
+        years = pd.concat([trade.loc[trade["year"].le(last), "year"], published_china_totals(series, code)["year"]])
+        common.check_years(years, f"{code} total trade (China's side, DOTS + published)", start, end)
+    check = join_check(overlap_table(trade, published), code)
     chain = dict(
         crosses=crosses,
         last_dots_year=last,

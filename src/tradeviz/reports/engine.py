@@ -400,25 +400,27 @@ class Engine:
         ``graceful``: idle workers are asked to exit (up to 2 s) before anything is killed.
         """
         workers = [proc for proc, _ in self.workers]
-        if graceful:
+        try:
+            if graceful:
+                for _, conn in self.workers:
+                    with contextlib.suppress(OSError):
+                        conn.send(None)
+                deadline = time.monotonic() + 2
+                for proc in workers:
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        proc.wait(max(0.0, deadline - time.monotonic()))
+        finally:  # a signal during the graceful wait (Interrupted) still ends everything and removes the run
+            procs = workers + ([self.template] if self.template is not None else [])
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                proc.wait()
             for _, conn in self.workers:
                 with contextlib.suppress(OSError):
-                    conn.send(None)
-            deadline = time.monotonic() + 2
-            for proc in workers:
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.wait(max(0.0, deadline - time.monotonic()))
-        procs = workers + ([self.template] if self.template is not None else [])
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-        for _, conn in self.workers:
-            with contextlib.suppress(OSError):
-                conn.close()
-        self.workers.clear()
-        self.template = None
-        shutil.rmtree(self.run_dir, ignore_errors=True)
+                    conn.close()
+            self.workers.clear()
+            self.template = None
+            shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def __enter__(self) -> Engine:
         try:

@@ -218,7 +218,10 @@ def render_one(
         if inputs is not None:
             nb.metadata["tradeviz"] = {"inputs": inputs}
         files = assets.chart_assets(nb, report.name)  # also marks the chart outputs for the template
-        notebook, page = _notebook_bytes(nb), _html_bytes(nb, report)
+        page = _html_bytes(nb, report)
+        if inputs is not None:  # what the manifest checks before skipping: the page on disk is the one written
+            nb.metadata["tradeviz"]["html_sha256"] = hashlib.sha256(page).hexdigest()
+        notebook = _notebook_bytes(nb)
         for name, content in files.items():
             atomic_write_bytes(out / name, content)
         for stale in assets.stale_assets(out, report.name, files):

@@ -11,7 +11,8 @@ Each rendered ``<name>.ipynb`` carries ``metadata.tradeviz.inputs``: SHA-256 dig
 * ``environment``: the Python version and every installed distribution with its version (the kernel runs in
   this same environment).
 
-A render skips a report whose recorded inputs equal the current ones and whose HTML is in place and not
+The notebook also records ``html_sha256``, the digest of the page written with it.  A render skips a report
+whose recorded inputs equal the current ones and whose HTML is in place, unchanged since (its sha256) and not
 marked failed; ``--force`` renders it anyway.
 """
 
@@ -128,6 +129,25 @@ def recorded_inputs(executed: Path) -> dict[str, str] | None:
         return None
     record = nb.get("metadata", {}).get(KEY, {}).get("inputs")
     return record if isinstance(record, dict) else None
+
+
+def recorded_html_sha256(executed: Path) -> str | None:
+    """The sha256 of the HTML page written with an executed notebook, as it recorded it (or None)."""
+    try:
+        nb = json.loads(executed.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = nb.get("metadata", {}).get(KEY, {}).get("html_sha256")
+    return value if isinstance(value, str) else None
+
+
+def html_intact(html: Path, executed: Path) -> bool:
+    """True when ``html`` is the page written with ``executed`` (its sha256 is the recorded one)."""
+    recorded = recorded_html_sha256(executed)
+    try:
+        return recorded is not None and _sha(html.read_bytes()) == recorded
+    except OSError:
+        return False
 
 
 def changed(current: dict[str, str], recorded: dict[str, str] | None) -> list[str]:

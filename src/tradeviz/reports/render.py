@@ -15,6 +15,7 @@ Outputs are byte-for-byte reproducible: timings and random cell ids are normalis
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -26,12 +27,13 @@ from typing import Any
 from tqdm import tqdm
 
 from tradeviz import countries, paths
-from tradeviz.io import atomic_write_bytes
+from tradeviz.io import atomic_write_bytes, current_umask
 from tradeviz.reports.config import (
     RenderConfig,
     RenderConfigError,
     Report,
     UnknownReportError,
+    check_parameters,
     load_config,
     select_reports,
     sweep_reports,
@@ -42,6 +44,34 @@ from tradeviz.reports.execute import CSP_META, Failure, check_kernel, one_line
 
 class OutputDirError(ValueError):
     """The output folder is a file, or cannot be created or written to."""
+
+
+def check_output_dir(out: Path, notebook_dir: Path, data_dir: Path) -> Path:
+    """``out`` resolved, refused if writing the site there would overwrite the notebooks or the data.
+
+    The site writes ``<name>.ipynb`` beside the pages and copies the data into ``out/data``: ``out`` may be
+    neither the notebook folder nor the data folder (nor inside it), and ``out/data`` may not be the data folder.
+    """
+    from tradeviz.reports.site import DOWNLOADS
+
+    out = Path(out).expanduser().resolve()
+    notebook_dir, data_dir = Path(notebook_dir).resolve(), Path(data_dir).resolve()
+    fix = "give another --out, e.g. --out reports"
+    if out == notebook_dir:
+        raise OutputDirError(f"--out {out} is the notebook folder: the executed reports would overwrite it; {fix}.")
+    if out.is_relative_to(data_dir):
+        raise OutputDirError(f"--out {out} is inside the data folder {data_dir}; {fix}.")
+    if (out / DOWNLOADS).resolve() == data_dir:
+        raise OutputDirError(f"--out {out} would copy the data onto itself ({data_dir} is its data/ folder); {fix}.")
+    return out
+
+
+def check_output_names(reports: list[Report], out: Path) -> None:
+    """Every file a report writes lies directly in ``out`` (names are built from plain names and slugs)."""
+    for report in reports:
+        for name in (report.html_name, report.ipynb_name, report.failed_name):
+            if (out / name).resolve().parent != out or "/" in name or name.startswith("."):
+                raise OutputDirError(f"report {report.name!r} would write {name!r} outside --out {out}.")
 
 
 def prepare_output_dir(out: Path) -> Path:
@@ -153,8 +183,14 @@ def render_reports(
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
-    out = prepare_output_dir(Path(out or paths.REPORTS_DIR))
+    out = check_output_dir(Path(out or paths.REPORTS_DIR), cfg.notebook_dir, paths.data_dir())
+    check_output_names(selected, out)
     check_kernel()
+    from tradeviz import data
+
+    data.check_tables()  # bad data fails here (DataError, exit 1), before anything is written
+    check_parameters(selected)  # names, types and ranges, by the notebooks' own checks (exit 2)
+    out = prepare_output_dir(out)
     engine.remove_partial_files(out)  # left by a render killed while writing
 
     data_root = paths.data_dir()
@@ -193,7 +229,8 @@ def render_reports(
         if bar is not None:
             bar.close()
         engine.remove_partial_files(out)
-        write_index(cfg, out)
+    if all(outcome is None for outcome in outcomes.values()):
+        write_index(cfg, out)  # the data downloads and the front page: only when every report succeeded
 
     return RenderSummary(
         out=out,
@@ -223,6 +260,8 @@ def _unchanged(report: Report, out: Path, inputs: dict[str, str]) -> bool:
 
     if not (out / report.html_name).is_file() or (out / report.failed_name).exists():
         return False
+    if not manifest.html_intact(out / report.html_name, out / report.ipynb_name):
+        return False  # the page on disk is not the one this render wrote (edited, replaced, truncated)
     return not manifest.changed(inputs, manifest.recorded_inputs(out / report.ipynb_name))
 
 
@@ -236,11 +275,39 @@ def index_html(config: RenderConfig, out: Path) -> str:
     return site.index_html(config, out, CSP_META)
 
 
+STAGE_PREFIX = ".tradeviz-stage-"
+
+
 def write_index(config: RenderConfig, out: Path) -> Path:
-    """Write ``out/index.html`` atomically and return its path."""
+    """Publish the data downloads (``out/data``) and ``out/index.html`` together; return the index's path.
+
+    Both are written into a staging folder in ``out`` first and renamed into place only once both are complete:
+    a failure while copying the data or building the page leaves the previous ones untouched.
+    """
     from tradeviz.reports import site
 
-    site.write_downloads(out)
-    path = out / "index.html"
-    atomic_write_bytes(path, index_html(config, out).encode("utf-8"))
-    return path
+    remove_stages(out)
+    stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
+    try:
+        site.write_downloads(stage)
+        page = index_html(config, out).encode("utf-8")
+        atomic_write_bytes(stage / "index.html", page)
+        folder_mode = 0o777 & ~current_umask()  # mkdtemp makes 0700
+        for folder in [stage / site.DOWNLOADS, *(p for p in (stage / site.DOWNLOADS).rglob("*") if p.is_dir())]:
+            folder.chmod(folder_mode)
+        current, staged = out / site.DOWNLOADS, stage / site.DOWNLOADS
+        if current.is_dir() and not current.is_symlink():
+            current.rename(stage / "previous")
+        elif current.exists() or current.is_symlink():
+            current.unlink()
+        staged.rename(current)
+        os.replace(stage / "index.html", out / "index.html")
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return out / "index.html"
+
+
+def remove_stages(out: Path) -> None:
+    """Remove staging folders a stopped render left in ``out``."""
+    for path in out.glob(f"{STAGE_PREFIX}*"):
+        shutil.rmtree(path, ignore_errors=True)
