@@ -10,6 +10,7 @@ Exit codes: 0 success, 1 a failure while working (bad data, a failing report), 2
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import warnings
@@ -230,6 +231,12 @@ def _notebooks_refresh(args: argparse.Namespace) -> int:
 def _notebooks_copy(args: argparse.Namespace) -> int:
     from tradeviz.reports import refresh
 
+    if not args.folder.strip():
+        print(
+            "error: notebooks copy needs a folder to copy into (got an empty name), e.g. ~/tradeviz-notebooks",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     for path in refresh.copy_notebooks(Path(args.folder), overwrite=args.force):
         print(f"copied {path}")
     print(
@@ -381,6 +388,9 @@ def main(argv: list[str] | None = None) -> int:
     from tradeviz.errors import BuildError, DataError, KernelUnavailableError, PdfUnavailableError, ProvenanceError
     from tradeviz.paths import DataLayoutError
 
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show "×" or "—" gets "\xd7", not an error
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     top = parser()
     args = top.parse_args(argv)
     if args.command == "growth":

@@ -61,9 +61,7 @@ def config(root: Path, reports: list, **extra: object) -> str:
     return str(path)
 
 
-def check(
-    capsys: pytest.CaptureFixture[str], root: Path, argv: list[str], code: int, message: str
-) -> tuple[str, str]:
+def check(capsys: pytest.CaptureFixture[str], root: Path, argv: list[str], code: int, message: str) -> tuple[str, str]:
     before = tree(root, skip=root / "site")
     got = cli.main(argv)
     out, err = capsys.readouterr()
@@ -93,14 +91,19 @@ CONFIG_CASES = [
     ("bad-scope", [{"notebook": "overview", "data_scope": "all"}], 2, "'data_scope' may only be 'partner'"),
     ("bad-title", [{"notebook": "overview", "title": "{nope}"}], 2, "cannot be filled"),
     ("duplicate", [{"notebook": "overview"}, {"notebook": "overview"}], 2, "several reports would be written"),
-    ("bad-country", [{"notebook": "country_profile", "parameters": [{**PROFILE, "partner": "Atlantis"}]}], 2,
-     "Unknown country 'Atlantis'"),
+    (
+        "bad-country",
+        [{"notebook": "country_profile", "parameters": [{**PROFILE, "partner": "Atlantis"}]}],
+        2,
+        "Unknown country 'Atlantis'",
+    ),
     ("params-not-list", [{"notebook": "overview", "parameters": {"a": 1}}], 2, "must be a list of mappings"),
 ]
 
 
-@pytest.mark.parametrize(("reports", "code", "message"), [c[1:] for c in CONFIG_CASES],
-                         ids=[c[0] for c in CONFIG_CASES])
+@pytest.mark.parametrize(
+    ("reports", "code", "message"), [c[1:] for c in CONFIG_CASES], ids=[c[0] for c in CONFIG_CASES]
+)
 def test_config_entries_are_checked_before_any_kernel(capsys, work, no_kernel, reports, code, message):
     check(capsys, work, [*RENDER, "--config", config(work, reports)], code, message)
 
@@ -136,10 +139,16 @@ def test_config_dev_zero_ends_fast(capsys, work, no_kernel):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
-         + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
-                   f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
-                   f"*{chr(97 + i)}]\n" for i in range(9)), "YAML aliases (*a) are not allowed"),
+        (
+            "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+            + "".join(
+                f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+                f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+                f"*{chr(97 + i)}]\n"
+                for i in range(9)
+            ),
+            "YAML aliases (*a) are not allowed",
+        ),
         ("reports: !!python/object/apply:os.system ['true']\n", "not valid YAML"),
         ("reports: [\n", "not valid YAML"),
         ("\xff\xfe", "not UTF-8"),
@@ -161,8 +170,9 @@ def test_config_over_one_mebibyte_is_refused(capsys, work, no_kernel):
     check(capsys, work, [*RENDER, "--config", str(path)], 2, "larger than 1024 KiB")
 
 
-@pytest.mark.parametrize(("value", "message"), [("", "names no file"), ("notebooks", "cannot read")],
-                         ids=["empty", "a-folder"])
+@pytest.mark.parametrize(
+    ("value", "message"), [("", "names no file"), ("notebooks", "cannot read")], ids=["empty", "a-folder"]
+)
 def test_config_option_naming_no_file(capsys, work, no_kernel, value, message):
     check(capsys, work, [*RENDER, "--config", value], 2, message)
 
@@ -202,10 +212,18 @@ DATA_FAULTS = [
     ("duplicate-key", "curated/trade.csv", _duplicate_row, "duplicate key"),
     ("empty-file", "curated/trade.csv", lambda p: p.write_bytes(b""), "empty"),
     ("truncated-line", "curated/trade.csv", lambda p: p.write_bytes(p.read_bytes()[:-25]), "row"),
-    ("blank-required", "curated/trade.csv", lambda p: _replace_in_row(p, 1, "imf-dots-2022-02-02", ""),
-     "row 2, column 'source_id'"),
-    ("unknown-source", "curated/trade.csv", lambda p: _replace_in_row(p, 1, "imf-dots-2022-02-02", "made-up"),
-     "unknown source 'made-up'"),
+    (
+        "blank-required",
+        "curated/trade.csv",
+        lambda p: _replace_in_row(p, 1, "imf-dots-2022-02-02", ""),
+        "row 2, column 'source_id'",
+    ),
+    (
+        "unknown-source",
+        "curated/trade.csv",
+        lambda p: _replace_in_row(p, 1, "imf-dots-2022-02-02", "made-up"),
+        "unknown source 'made-up'",
+    ),
     ("not-utf8", "curated/trade.csv", lambda p: p.write_bytes(b"\xff\xfe" + p.read_bytes()), "not a readable CSV"),
     ("deleted-table", "curated/trade.csv", lambda p: p.unlink(), "not found"),
     ("invalid-datapackage", "datapackage.json", lambda p: p.write_text("{", "utf-8"), "not valid JSON"),
@@ -219,8 +237,13 @@ def previous_site(work: Path) -> dict[str, str]:
     """A site already in work/site (its bytes do not matter: they must not change)."""
     site = work / "site"
     (site / "data" / "curated").mkdir(parents=True)
-    for name, text in [("index.html", "<p>old</p>"), ("overview.html", "old page"), ("overview.ipynb", "{}"),
-                       ("data/curated/trade.csv", "old,data\n"), ("data/datapackage.json", "{}")]:
+    for name, text in [
+        ("index.html", "<p>old</p>"),
+        ("overview.html", "old page"),
+        ("overview.ipynb", "{}"),
+        ("data/curated/trade.csv", "old,data\n"),
+        ("data/datapackage.json", "{}"),
+    ]:
         (site / name).write_text(text, encoding="utf-8")
     return tree(site)
 
@@ -235,8 +258,7 @@ def test_bad_data_fails_the_render_up_front_and_leaves_the_site(
     assert tree(work / "site") == previous_site
 
 
-@pytest.mark.parametrize(("file", "damage", "message"), [c[1:] for c in DATA_FAULTS],
-                         ids=[c[0] for c in DATA_FAULTS])
+@pytest.mark.parametrize(("file", "damage", "message"), [c[1:] for c in DATA_FAULTS], ids=[c[0] for c in DATA_FAULTS])
 def test_bad_data_is_bad_data_for_the_other_commands_too(capsys, work, data_copy, file, damage, message):
     damage(data_copy / file)
     _, err = check(capsys, work, ["growth", "KAZ", "1992", "2020"], 1, message)
@@ -262,8 +284,7 @@ SWEEP_CASES = [
     ("top-text", ["--only", "partners", "-p", "top_n", "ten"], "not 'ten'"),
     ("partners-2021", ["--only", "partners", "-p", "year", "2021"], "2021"),
     ("as-of-2020", ["--only", "targets_and_pledges", "-p", "as_of_year", "2020"], "as_of_year 2020 is not a year"),
-    ("mirror-backwards", ["--only", "mirror_statistics", "-p", "start_year", "2020", "-p", "end_year", "1992"],
-     "1992"),
+    ("mirror-backwards", ["--only", "mirror_statistics", "-p", "start_year", "2020", "-p", "end_year", "1992"], "1992"),
     ("mirror-2025", ["--only", "mirror_statistics", "-p", "end_year", "2025"], "2025 is outside the data"),
     ("no-only", ["-p", "partner", "KAZ"], "-p needs --only NOTEBOOK"),
     ("only-twice", ["--only", "overview", "--only", "partners"], "--only given twice"),
@@ -287,8 +308,13 @@ def test_sweeps_are_checked_before_any_kernel(capsys, work, no_kernel, argv):
 
 
 def test_every_refused_report_of_a_sweep_is_listed(capsys, work, no_kernel):
-    _, err = check(capsys, work, [*RENDER, "--only", "country_profile", "-p", "start_year", "1980,2030,2000"], 2,
-                   "2 report(s) refused before any kernel started")
+    _, err = check(
+        capsys,
+        work,
+        [*RENDER, "--only", "country_profile", "-p", "start_year", "1980,2030,2000"],
+        2,
+        "2 report(s) refused before any kernel started",
+    )
     assert "country_profile-1980:" in err and "country_profile-2030:" in err and "country_profile-2000" not in err
 
 
@@ -303,3 +329,23 @@ def test_a_sweep_without_partner_takes_the_notebooks_default_for_the_title():
     [report] = sweep_reports(load_config(), "country_profile", {"end_year": [2024]})
     assert report.name == "country_profile-2024" and report.parameters == {"end_year": 2024}
     assert report.title == "Country profile: Kazakhstan, 1992–2024"
+
+
+def test_notebooks_copy_into_an_empty_name_is_refused(capsys, work):
+    check(capsys, work, ["notebooks", "copy", ""], 2, "needs a folder to copy into")
+
+
+def test_a_terminal_that_cannot_show_the_symbols_still_gets_the_answer(tmp_path):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run(
+        [sys.executable, "-m", "tradeviz", "growth", "KAZ", "1992", "2020"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "growth \\xd758.99" in done.stdout and not done.stderr

@@ -26,10 +26,14 @@ def schema_problems(descriptor: Path | None = None) -> list[str]:
 
 
 def stale_tables() -> list[str]:
-    """Curated tables that differ from a fresh build of ``data/raw`` (the build is pure, so none should)."""
+    """Curated tables that differ from a fresh build of ``data/raw`` (the build is pure, so none should).
+
+    Compared byte for byte, line endings included: the data version (:mod:`tradeviz.data.version`) hashes the
+    bytes, so a file that validates is exactly the one every citation and the render manifest identify.
+    """
     stale = []
     for path, text in pipeline.outputs(pipeline.build_all()).items():
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
+        if not path.exists() or path.read_bytes() != text.encode("utf-8"):
             stale.append(f"{path}: differs from a fresh build of data/raw; run `tradeviz data build`.")
     return stale
 
