@@ -314,8 +314,8 @@ def test_format_usd_rounding_options():
     assert numbers.format_usd(460, sig=3) == "$460 m"
     assert numbers.format_usd(21385, sig=3) == "$21.4 bn"
     assert numbers.format_usd(1062.7, sig=3) == "$1.06 bn"
-    assert numbers.format_multiple(108.9) == "\u00d7109"
-    assert numbers.format_multiple(3.42) == "\u00d73.4"
+    assert numbers.multiple_tick(100) == "\u00d7100" and numbers.multiple_tick(2.5) == "\u00d72.5"
+    assert numbers.percent_tick(20) == "20%" and numbers.percent_tick(-3.14, 1) == "\u22123.1%"
     assert charts.usd_formatter()(5000, 0) == "$5 bn"
 
 
@@ -416,11 +416,11 @@ def test_headline_bars():
     assert len(bars) == 2
     assert [b.get_height() for b in bars] == [460.0, 50100.0]  # sorted by year
     texts = [t.get_text() for t in ax.texts]
-    assert any("\u00d7109" in t and "29 years" in t for t in texts)
+    assert "\u00d7108.9\nin 29 years" in texts  # one decision for multiples: one decimal, as prose and tables
     assert "$460 m" in texts and "$50.1 bn" in texts
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1992\nMOFCOM", "2021\nRMOL"]
     fig = charts.headline_bars(headline_df(), CAP, multiple=108.0)
-    assert any("\u00d7108" in t.get_text() for t in fig.axes[0].texts)
+    assert "\u00d7108.0\nin 29 years" in [t.get_text() for t in fig.axes[0].texts]
     with pytest.raises(ValueError, match="exactly 2 rows"):
         charts.headline_bars(headline_df().iloc[:1], CAP)
 
@@ -437,7 +437,9 @@ def test_multiples_bar_sorted_coloured_hatched():
     hatched = {lab for lab, b in zip(labels, bars, strict=True) if b.get_hatch()}
     assert hatched == {"Kazakhstan", "Kyrgyzstan", "Tajikistan"}
     assert "shares a land border with China" in [t.get_text() for t in legend_of(ax).get_texts()]
-    assert "\u00d71,460" in [t.get_text() for t in ax.texts]
+    assert {"\u00d71,460.0", "\u00d759.0"} <= {t.get_text() for t in ax.texts}  # labels as prose and tables
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks[0] == "\u00d70" and not any("." in t for t in ticks)  # round ticks keep no decimal
     # CAGR variant: percent labels, linear axis
     ax = charts.multiples_bar(multiples_df(), CAP, value_col="cagr_pct").axes[0]
     assert ax.get_xscale() == "linear" and "CAGR" in ax.get_xlabel()

@@ -31,7 +31,7 @@ from tradeviz.charts.style import (
     wrap,
     year_axis,
 )
-from tradeviz.text.numbers import format_multiple, format_percent, trim
+from tradeviz.text.numbers import multiple_tick, percent_tick, trim
 
 # --------------------------------------------------------------------------------------------
 # 4. Shares and concentration (HHI)
@@ -102,7 +102,7 @@ def share_area(
     top = float(wide.sum(axis=1).max())
     ax.set_ylim(0, 100.0 if top <= 100.5 else top)  # rounding in the shares must not show as 100.0000001
     ax.set_xlim(wide.index.min(), wide.index.max())
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:.0f}%"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: percent_tick(x)))
     ax.set_ylabel("Share of the five (%)")
     ax.grid(False)
     handles, labels = ax.get_legend_handles_labels()
@@ -217,9 +217,9 @@ def group_comparison(
     ax.set_xticks(range(len(groups)), groups)
     ax.grid(axis="x", visible=False)
     if kind == "percent":
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_percent(x, 0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: percent_tick(x)))
     else:
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_multiple(x)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: multiple_tick(x)))
     ax.set_ylabel(ylabel or ("Average annual growth (CAGR, %)" if kind == "percent" else "Growth multiple"))
     legend_outside(ax, title=None)
     if title:

@@ -27,7 +27,7 @@ from tradeviz.charts.style import (
     wants_log,
     wrap,
 )
-from tradeviz.text.numbers import format_multiple, format_percent, format_usd
+from tradeviz.text.numbers import format_usd, multiple_tick, percent_tick, times
 
 # --------------------------------------------------------------------------------------------
 # 1. Time series of total trade
@@ -179,7 +179,7 @@ def headline_bars(
     ax.text(
         0.22,
         top * 0.6,
-        f"{format_multiple(multiple)}\nin {y1 - y0} years",
+        f"{times(multiple)}\nin {y1 - y0} years",
         ha="center",
         va="center",
         fontsize=15,
@@ -219,7 +219,8 @@ def percent_factor(column: str) -> float:
 
 
 def format_value(value: float, kind: str) -> str:
-    return format_multiple(value) if kind == "multiple" else format_percent(value)
+    """A bar's label, for a value as plotted: a multiple ("×108.9") or a value already in percent units ("15.7%")."""
+    return times(value) if kind == "multiple" else percent_tick(value, 1)
 
 
 BORDER_HATCH = "///"
@@ -297,11 +298,11 @@ def multiples_bar(
     ax.set_yticks(range(len(rows)), [country_label(c) for c in codes])
     ax.grid(axis="y", visible=False)
     if kind == "multiple":
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_multiple(x)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: multiple_tick(x)))
         if use_log:
             ax.xaxis.set_minor_formatter(NullFormatter())
     else:
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_percent(x, 0)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: percent_tick(x)))
         ax.axvline(0, color="#555555", linewidth=0.8)
     default = "Growth multiple (last year ÷ first year)" if kind == "multiple" else "Average annual growth (CAGR, %)"
     ax.set_xlabel(scale_label(xlabel or default, use_log))
