@@ -37,7 +37,7 @@ def series_df(years=range(1992, 2001), start=400.0, growth=1.6) -> pd.DataFrame:
     rows = []
     for i, code in enumerate(FIVE):
         for k, year in enumerate(years):
-            rows.append({"year": year, "country": code, "value_usd_millions": start / (i + 1) * growth**k})
+            rows.append({"year": year, "partner": code, "total": start / (i + 1) * growth**k})
     return pd.DataFrame(rows)
 
 
@@ -45,8 +45,8 @@ def narrow_series_df() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "year": [2000, 2001, 2002] * 2,
-            "country": ["KAZ"] * 3 + ["UZB"] * 3,
-            "value_usd_millions": [1000, 1200, 1500, 800, 900, 1100],
+            "partner": ["KAZ"] * 3 + ["UZB"] * 3,
+            "total": [1000, 1200, 1500, 800, 900, 1100],
         }
     )
 
@@ -58,7 +58,7 @@ def headline_df() -> pd.DataFrame:
 def multiples_df() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "country": FIVE,
+            "partner": FIVE,
             "multiple": [59.0, 187.0, 386.0, 1460.0, 127.0],
             "cagr_pct": [15.7, 20.5, 23.7, 29.7, 18.9],
             "borders_china": [True, True, True, False, False],
@@ -70,7 +70,7 @@ def shares_df() -> pd.DataFrame:
     years = range(2000, 2006)
     shares = [40, 20, 10, 15, 15]
     return pd.DataFrame(
-        [{"year": y, "country": c, "share_pct": s} for y in years for c, s in zip(FIVE, shares, strict=True)]
+        [{"year": y, "partner": c, "share": s / 100} for y in years for c, s in zip(FIVE, shares, strict=True)]
     )
 
 
@@ -83,7 +83,7 @@ def groups_df() -> pd.DataFrame:
         {
             "group": ["bordering", "bordering", "non-bordering", "non-bordering"],
             "period": ["before", "after"] * 2,
-            "cagr_pct": [18.2, 3.1, 25.0, -2.5],
+            "cagr": [0.182, 0.031, 0.25, -0.025],
         }
     )
 
@@ -92,8 +92,8 @@ def nominal_real_df() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "year": [2017, 2018, 2019, 2020],
-            "nominal_usd_millions": [36000, 41000, 46000, 38600],
-            "real_usd_millions": [38500, 42800, 47100, 38600],
+            "total": [36000, 41000, 46000, 38600],
+            "total_real": [38500, 42800, 47100, 38600],
         }
     )
 
@@ -102,8 +102,8 @@ def flows_df() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "year": [2017, 2018, 2019, 2020],
-            "exports_usd_millions": [11000, 11300, 12700, 11700],
-            "imports_usd_millions": [6400, 8500, 9200, 9800],
+            "exports": [11000, 11300, 12700, 11700],
+            "imports": [6400, 8500, 9200, 9800],
         }
     )
 
@@ -115,10 +115,10 @@ def mirror_df(countries=("KAZ",)) -> pd.DataFrame:
             rows.append(
                 {
                     "year": year,
-                    "country": code,
-                    "china_exports_usd_millions": ce,
-                    "partner_imports_usd_millions": pi,
-                    "partner_is_estimate": year == 2017,
+                    "partner": code,
+                    "exports_fob": ce,
+                    "imports_cif": pi,
+                    "importer_is_estimate": year == 2017,
                 }
             )
     return pd.DataFrame(rows)
@@ -314,8 +314,8 @@ def test_format_usd_rounding_options():
     assert numbers.format_usd(460, sig=3) == "$460 m"
     assert numbers.format_usd(21385, sig=3) == "$21.4 bn"
     assert numbers.format_usd(1062.7, sig=3) == "$1.06 bn"
-    assert numbers.format_multiple(108.9) == "\u00d7109"
-    assert numbers.format_multiple(3.42) == "\u00d73.4"
+    assert numbers.multiple_tick(100) == "\u00d7100" and numbers.multiple_tick(2.5) == "\u00d72.5"
+    assert numbers.percent_tick(20) == "20%" and numbers.percent_tick(-3.14, 1) == "\u22123.1%"
     assert charts.usd_formatter()(5000, 0) == "$5 bn"
 
 
@@ -326,7 +326,7 @@ def test_fixed_country_colours_from_palette():
     assert set(five) <= set(charts.OKABE_ITO.values())
     assert charts.SIDE_COLORS["china"] != charts.SIDE_COLORS["partner"]
     fig1 = charts.trade_series(series_df(), CAP)
-    fig2 = charts.trade_series(series_df()[series_df().country.isin(["TJK", "KAZ"])], CAP)
+    fig2 = charts.trade_series(series_df()[series_df().partner.isin(["TJK", "KAZ"])], CAP)
     colours1 = {ln.get_label(): ln.get_color() for ln in fig1.axes[0].get_lines()}
     colours2 = {ln.get_label(): ln.get_color() for ln in fig2.axes[0].get_lines()}
     assert colours1["Kazakhstan"] == colours2["Kazakhstan"] == charts.COUNTRY_COLORS["KAZ"]
@@ -381,10 +381,8 @@ def test_trade_series_linear_when_narrow_and_override():
 
 
 def test_trade_series_lines_and_published_points_not_joined():
-    df = pd.concat(
-        [series_df(), series_df().groupby("year", as_index=False)["value_usd_millions"].sum().assign(country="CA5")]
-    )
-    published = pd.DataFrame({"year": [1992, 2001], "country": ["CA5", "KAZ"], "value_usd_millions": [460, 50100]})
+    df = pd.concat([series_df(), series_df().groupby("year", as_index=False)["total"].sum().assign(partner="CA5")])
+    published = pd.DataFrame({"year": [1992, 2001], "partner": ["CA5", "KAZ"], "value_usd_millions": [460, 50100]})
     fig = charts.trade_series(df, CAP, published=published)
     ax = fig.axes[0]
     assert len(fig.axes) == 1
@@ -402,7 +400,7 @@ def test_trade_series_lines_and_published_points_not_joined():
 
 def test_trade_series_rejects_bad_input():
     with pytest.raises(ValueError, match="missing column"):
-        charts.trade_series(series_df().drop(columns="country"), CAP)
+        charts.trade_series(series_df().drop(columns="partner"), CAP)
     with pytest.raises(ValueError, match="more than one row"):
         charts.trade_series(pd.concat([series_df(), series_df()]), CAP)
     with pytest.raises(ValueError, match="empty"):
@@ -416,11 +414,11 @@ def test_headline_bars():
     assert len(bars) == 2
     assert [b.get_height() for b in bars] == [460.0, 50100.0]  # sorted by year
     texts = [t.get_text() for t in ax.texts]
-    assert any("\u00d7109" in t and "29 years" in t for t in texts)
+    assert "\u00d7108.9\nin 29 years" in texts  # one decision for multiples: one decimal, as prose and tables
     assert "$460 m" in texts and "$50.1 bn" in texts
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1992\nMOFCOM", "2021\nRMOL"]
     fig = charts.headline_bars(headline_df(), CAP, multiple=108.0)
-    assert any("\u00d7108" in t.get_text() for t in fig.axes[0].texts)
+    assert "\u00d7108.0\nin 29 years" in [t.get_text() for t in fig.axes[0].texts]
     with pytest.raises(ValueError, match="exactly 2 rows"):
         charts.headline_bars(headline_df().iloc[:1], CAP)
 
@@ -437,7 +435,9 @@ def test_multiples_bar_sorted_coloured_hatched():
     hatched = {lab for lab, b in zip(labels, bars, strict=True) if b.get_hatch()}
     assert hatched == {"Kazakhstan", "Kyrgyzstan", "Tajikistan"}
     assert "shares a land border with China" in [t.get_text() for t in legend_of(ax).get_texts()]
-    assert "\u00d71,460" in [t.get_text() for t in ax.texts]
+    assert {"\u00d71,460.0", "\u00d759.0"} <= {t.get_text() for t in ax.texts}  # labels as prose and tables
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks[0] == "\u00d70" and not any("." in t for t in ticks)  # round ticks keep no decimal
     # CAGR variant: percent labels, linear axis
     ax = charts.multiples_bar(multiples_df(), CAP, value_col="cagr_pct").axes[0]
     assert ax.get_xscale() == "linear" and "CAGR" in ax.get_xlabel()
@@ -468,9 +468,14 @@ def test_fraction_columns_are_shown_as_percent():
     df = multiples_df().assign(cagr=lambda d: d.cagr_pct / 100)
     ax = charts.multiples_bar(df, CAP, value_col="cagr").axes[0]
     assert "29.7%" in [t.get_text() for t in ax.texts]
-    ax = charts.group_comparison(groups_df().assign(cagr=lambda d: d.cagr_pct / 100), CAP, value_col="cagr").axes[0]
+    ax = charts.group_comparison(groups_df(), CAP).axes[0]  # the measures' cagr: a fraction
     assert "18.2%" in [t.get_text() for t in ax.texts]
-    fig = charts.share_area(shares_df().assign(share=lambda d: d.share_pct / 100), CAP, share_col="share")
+    pct = groups_df().assign(cagr_pct=lambda d: 100 * d.cagr)
+    ax = charts.group_comparison(pct, CAP, value_col="cagr_pct").axes[0]
+    assert "18.2%" in [t.get_text() for t in ax.texts]
+    fig = charts.share_area(shares_df(), CAP)  # the measures' share: a fraction
+    assert fig.axes[0].get_ylim() == (0.0, 100.0)
+    fig = charts.share_area(shares_df().assign(share_pct=lambda d: 100 * d.share), CAP, share_col="share_pct")
     assert fig.axes[0].get_ylim() == (0.0, 100.0)
 
 
@@ -525,13 +530,13 @@ def test_mirror_gap_single_country_has_levels_band_and_estimates():
 
 def test_mirror_gap_several_countries_and_log():
     df = mirror_df(("KAZ", "KGZ", "TJK"))
-    df.loc[df.country == "TJK", "partner_imports_usd_millions"] = 50.0  # ratio ~0.004: span > 50x
+    df.loc[df.partner == "TJK", "imports_cif"] = 50.0  # ratio ~0.004: span > 50x
     fig = charts.mirror_gap(df, CAP)
     assert len(fig.axes) == 1
     ax = fig.axes[0]
     assert len(data_lines(ax)) == 3
     assert ax.get_yscale() == "log" and "log scale" in ax.get_ylabel()
-    ratio_only = pd.DataFrame({"year": [2019, 2020], "country": ["UZB", "UZB"], "ratio": [0.9, 1.05]})
+    ratio_only = pd.DataFrame({"year": [2019, 2020], "partner": ["UZB", "UZB"], "ratio": [0.9, 1.05]})
     fig = charts.mirror_gap(ratio_only, CAP)
     assert len(fig.axes) == 1 and fig.axes[0].get_yscale() == "linear"
     with pytest.raises(ValueError, match="show_levels"):
@@ -603,7 +608,7 @@ def test_map_feature_path_orients_rings(hole_reversed):
 
 
 def test_region_map_inputs(tiny_geojson):
-    df = pd.DataFrame({"country": list(MAP_VALUES), "value_usd_millions": list(MAP_VALUES.values())})
+    df = pd.DataFrame({"partner": list(MAP_VALUES), "total": list(MAP_VALUES.values())})
     fig = charts.region_map(df.iloc[:4], _map_caption(), year=2020, bordering=["KAZ"], geojson_path=tiny_geojson)
     assert charts.map_bordering_codes(fig) == ["KAZ"]
     assert "no data" in " ".join(t.get_text() for t in fig.axes[0].texts)  # UZB missing
@@ -654,7 +659,7 @@ def test_figures_display_inline_in_a_real_kernel(tmp_path):
     setup = (
         "import pandas as pd\nfrom tradeviz import charts\n"
         "cap = charts.Caption(source='S', unit='current US$', side=charts.SIDE_CHINA)\n"
-        "df = pd.DataFrame({'year': [2000, 2001], 'country': ['KAZ', 'KAZ'], 'value_usd_millions': [1.0, 2.0]})"
+        "df = pd.DataFrame({'year': [2000, 2001], 'partner': ['KAZ', 'KAZ'], 'total': [1.0, 2.0]})"
     )
     nb.cells = [
         nbformat.v4.new_code_cell(setup),

@@ -19,8 +19,8 @@ def series():
     return pd.DataFrame(
         {
             "year": [2018, 2019, 2020] * 2,
-            "country": ["KAZ"] * 3 + ["KGZ"] * 3,
-            "value_usd_millions": [19_944.0, 22_066.0, 21_433.3, 5_643.1, 6_378.0, 2_911.2],
+            "partner": ["KAZ"] * 3 + ["KGZ"] * 3,
+            "total": [19_944.0, 22_066.0, 21_433.3, 5_643.1, 6_378.0, 2_911.2],
             "source_id": ["imf-dots-2022-02-02"] * 6,
         }
     )
@@ -45,7 +45,7 @@ def test_the_alt_text_names_the_chart_and_its_largest_value(series):
 
 
 def test_bars_are_named_by_their_category():
-    growth = pd.DataFrame({"country": ["KAZ", "TKM"], "multiple": [59.0, 1460.0], "borders_china": [True, False]})
+    growth = pd.DataFrame({"partner": ["KAZ", "TKM"], "multiple": [59.0, 1460.0], "borders_china": [True, False]})
     fig = charts.multiples_bar(growth, charts.Caption(source="x", unit="multiple", side="China's reports"))
     table = chart_export.plotted_data(fig)
     assert dict(zip(table.x, table.value, strict=True)) == {"Kazakhstan": 59.0, "Turkmenistan": 1460.0}

@@ -103,3 +103,11 @@ def test_unknown_columns_are_an_error():
         tables.show(frame(), columns=["nope"])
     with pytest.raises(KeyError, match="not shown"):
         tables.show(frame(), columns=["partner"], money=["start_value"])
+
+
+def test_number_columns_use_the_shared_formats():
+    """Cells come from text.numbers: multiples as prose prints them, negatives with an ASCII minus, NaN as —."""
+    df = pd.DataFrame({"multiple": [108.94, math.nan], "cagr": [-0.007, 0.176], "money": [-1234.56, 0.0]})
+    out = tables.show(df, multiple=["multiple"], percent=["cagr"], money=["money"]).to_html()
+    for text in ("×108.9", "—", "-0.7", "17.6", "-1,234.6", "0.0"):
+        assert f">{text}<" in out, text

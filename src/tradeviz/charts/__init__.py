@@ -6,7 +6,7 @@ stating its source, unit and whose reports it shows, built from a required :clas
 
     from tradeviz import charts
     cap = charts.Caption(source=charts.SOURCE_DOTS, unit=charts.UNIT_CURRENT, side=charts.SIDE_CHINA)
-    fig = charts.trade_series(df, cap)      # df: year, country, value_usd_millions
+    fig = charts.trade_series(df, cap)      # df: year, partner, total (as measures.panels.partner_totals)
 
 Using the charts in notebooks
 -----------------------------

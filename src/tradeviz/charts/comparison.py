@@ -31,7 +31,7 @@ from tradeviz.charts.style import (
     wrap,
     year_axis,
 )
-from tradeviz.text.numbers import format_multiple, format_percent, trim
+from tradeviz.text.numbers import multiple_tick, percent_tick, trim
 
 # --------------------------------------------------------------------------------------------
 # 4. Shares and concentration (HHI)
@@ -65,25 +65,26 @@ def share_area(
     df: pd.DataFrame,
     caption: Caption,
     *,
-    share_col: str = "share_pct",
+    share_col: str = "share",
     hhi: pd.DataFrame | None = None,
     hhi_col: str = "hhi",
     title: str | None = None,
 ) -> Figure:
     """Each country's share of the five's trade with China over time (stacked areas).
 
-    ``df`` columns: ``year``, ``country`` (ISO3), ``share_pct`` (0–100; a missing country-year is
-    drawn as 0).  A ``share_col`` without "pct" in its name (e.g. metrics' ``share``) holds
-    fractions 0–1 and is shown ×100.  ``hhi`` (optional) columns: ``year``, ``hhi`` (0–1 or 0–10,000): drawn as a
-    line in a second panel below, sharing the year axis.
+    ``df`` columns, as :func:`tradeviz.measures.panels.partner_shares` returns them: ``year``, ``partner``
+    (ISO3), ``share`` (a fraction 0–1, shown ×100; a missing partner-year is drawn as 0).  A ``share_col``
+    with "pct" in its name (e.g. ``share_pct``) holds percentages 0–100 instead.
+    ``hhi`` (optional) columns: ``year``, ``hhi`` (0–1 or 0–10,000): drawn as a line in a second panel below,
+    sharing the year axis.
     Axes: 1 (2 with ``hhi``); one filled area (PolyCollection) per country.
     """
     caption = check_caption(caption)
-    require_columns(df, ["year", "country", share_col], "share_area")
-    require_unique(df, ["year", "country"], "share_area")
+    require_columns(df, ["year", "partner", share_col], "share_area")
+    require_unique(df, ["year", "partner"], "share_area")
     if hhi is not None:
         require_columns(hhi, ["year", hhi_col], "share_area(hhi=...)")
-    wide = df.pivot_table(index="year", columns="country", values=share_col, aggfunc="sum").sort_index()
+    wide = df.pivot_table(index="year", columns="partner", values=share_col, aggfunc="sum").sort_index()
     order = country_order(wide.columns)
     wide = wide[order].fillna(0.0) * percent_factor(share_col)
     if hhi is not None:
@@ -102,7 +103,7 @@ def share_area(
     top = float(wide.sum(axis=1).max())
     ax.set_ylim(0, 100.0 if top <= 100.5 else top)  # rounding in the shares must not show as 100.0000001
     ax.set_xlim(wide.index.min(), wide.index.max())
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:.0f}%"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: percent_tick(x)))
     ax.set_ylabel("Share of the five (%)")
     ax.grid(False)
     handles, labels = ax.get_legend_handles_labels()
@@ -154,7 +155,7 @@ def group_comparison(
     df: pd.DataFrame,
     caption: Caption,
     *,
-    value_col: str = "cagr_pct",
+    value_col: str = "cagr",
     group_col: str = "group",
     period_col: str = "period",
     kind: str | None = None,
@@ -163,9 +164,10 @@ def group_comparison(
 ) -> Figure:
     """Grouped bars: one group per ``group`` (e.g. "bordering" / "non-bordering"), one bar per ``period``.
 
-    ``df`` columns: ``group``, ``period`` (e.g. "before BRI document" / "after"), ``cagr_pct`` (or
-    ``value_col``; a column without "pct" in its name, e.g. ``cagr``, holds fractions, shown ×100),
-    one row per group × period; order of first appearance is kept.
+    ``df`` columns: ``group`` (or ``group_col``, e.g. ``partner``), ``period`` (e.g. "before BRI document" /
+    "after"), ``cagr`` (a fraction, as the growth measures return it, shown ×100; or ``value_col``: one with
+    "pct" in its name, e.g. ``cagr_pct``, holds percentages), one row per group × period; order of first
+    appearance is kept.
     Axes: 1; bars: groups × periods.
     """
     caption = check_caption(caption)
@@ -217,9 +219,9 @@ def group_comparison(
     ax.set_xticks(range(len(groups)), groups)
     ax.grid(axis="x", visible=False)
     if kind == "percent":
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_percent(x, 0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: percent_tick(x)))
     else:
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_multiple(x)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: multiple_tick(x)))
     ax.set_ylabel(ylabel or ("Average annual growth (CAGR, %)" if kind == "percent" else "Growth multiple"))
     legend_outside(ax, title=None)
     if title:
@@ -237,8 +239,8 @@ def nominal_vs_real(
     df: pd.DataFrame,
     caption: Caption,
     *,
-    nominal_col: str = "nominal_usd_millions",
-    real_col: str = "real_usd_millions",
+    nominal_col: str = "total",
+    real_col: str = "total_real",
     base_year: int = 2020,
     country: str = countries.GROUP,
     log: bool | None = None,
@@ -247,7 +249,8 @@ def nominal_vs_real(
 ) -> Figure:
     """Nominal (current US$) and real (constant ``base_year`` US$) trade as two lines.
 
-    ``df`` columns: ``year``, ``nominal_usd_millions``, ``real_usd_millions``.  ``country`` only picks
+    ``df`` columns, as :func:`tradeviz.measures.deflation.deflate` returns them: ``year``, ``total`` (current
+    US$ millions), ``total_real`` (constant ``base_year`` US$ millions).  ``country`` only picks
     the colour (default ``CA5``).  Axes: 1; lines: 2 (+ a dotted vertical line at ``base_year``
     when it lies in the data, where the two series meet).
     """
@@ -299,15 +302,15 @@ def flows_balance(
     caption: Caption,
     *,
     country: str,
-    exports_col: str = "exports_usd_millions",
-    imports_col: str = "imports_usd_millions",
-    balance_col: str = "balance_usd_millions",
+    exports_col: str = "exports",
+    imports_col: str = "imports",
+    balance_col: str = "balance",
     title: str | None = None,
 ) -> Figure:
     """China's exports to and imports from one partner (lines) and the balance (bars), linear scale.
 
-    ``df`` columns: ``year``, ``exports_usd_millions`` (China → partner), ``imports_usd_millions``
-    (partner → China); optional ``balance_usd_millions`` (else exports − imports).
+    ``df`` columns, as :func:`tradeviz.measures.panels.total_trade` returns them (US$ millions): ``year``,
+    ``exports`` (China → partner), ``imports`` (partner → China); optional ``balance`` (else exports − imports).
     ``country``: ISO3 of the partner (colour and labels).  Axes: 1; lines: 2; bars: one per year.
     """
     caption = check_caption(caption)

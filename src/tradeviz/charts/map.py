@@ -150,10 +150,9 @@ MapValues: TypeAlias = Mapping[str, float | None] | pd.Series | pd.DataFrame
 
 def _values_by_code(values: MapValues) -> dict[str, float]:
     if isinstance(values, pd.DataFrame):
-        col = next((c for c in ("value_usd_millions", "value") if c in values.columns), None)
-        if "country" not in values.columns or col is None:
-            raise ValueError("region_map: a DataFrame of values needs columns 'country' and 'value_usd_millions'")
-        values = dict(zip(values["country"].astype(str), values[col], strict=False))
+        if "partner" not in values.columns or "total" not in values.columns:
+            raise ValueError("region_map: a DataFrame of values needs columns 'partner' and 'total' (US$ millions)")
+        values = dict(zip(values["partner"].astype(str), values["total"], strict=False))
     elif isinstance(values, pd.Series):
         values = values.to_dict()
     elif not isinstance(values, Mapping):
@@ -175,8 +174,9 @@ def region_map(
 ) -> Figure:
     """China and the five on a map; each of the five shaded by its trade with China in ``year``.
 
-    ``values``: ISO3 -> trade in US$ millions (dict or Series), or a DataFrame with ``country``,
-    ``value_usd_millions``.  ``bordering``: ISO3 codes sharing a land border with China (from the
+    ``values``: ISO3 -> trade in US$ millions (dict or Series), or a DataFrame with ``partner`` and
+    ``total`` (US$ millions), as :func:`tradeviz.measures.panels.partner_shares` / ``partner_totals`` return.
+    ``bordering``: ISO3 codes sharing a land border with China (from the
     Factbook table) -- thick black outline and a legend entry.  ``caption`` describes the trade
     figures; the footnote adds "Map: Natural Earth 1:110m (public domain)".
     Countries come from ``geojson_path`` (default: ``data/raw/naturalearth-110m``), parsed once

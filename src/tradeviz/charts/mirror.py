@@ -44,26 +44,27 @@ def mirror_gap(
     df: pd.DataFrame,
     caption: Caption,
     *,
-    china_col: str = "china_exports_usd_millions",
-    partner_col: str = "partner_imports_usd_millions",
+    china_col: str = "exports_fob",
+    partner_col: str = "imports_cif",
     ratio_col: str = "ratio",
     show_levels: bool | None = None,
     band: tuple[float, float] = CIF_FOB_BAND,
-    estimate_col: str = "partner_is_estimate",
+    estimate_col: str = "importer_is_estimate",
     log: bool | None = None,
     title: str | None = None,
     ylabel: str = "Partner's imports ÷\nChina's exports",
 ) -> Figure:
     """Mirror statistics: partner's reported imports (CIF) ÷ China's reported exports (FOB) over time.
 
-    ``df`` columns: ``year``, ``country`` (ISO3) and either ``ratio`` or both
-    ``china_exports_usd_millions`` (China's report) and ``partner_imports_usd_millions`` (the
-    partner's report of the same flow); the ratio is then partner ÷ China.  The band
+    ``df`` columns, as :func:`tradeviz.measures.mirror.mirror_stats` returns them for China's exports
+    (``exporter == "CHN"``): ``year``, ``partner`` (ISO3) and either ``ratio`` or both ``exports_fob``
+    (China's report, US$ millions; or ``china_col``) and ``imports_cif`` (the partner's report of the same
+    flow; or ``partner_col``); the ratio is then partner ÷ China.  The band
     ``band`` (1.0–1.1) is shaded: the importer's figure should be about the exporter's × 1.0–1.1
     because imports are valued CIF (incl. freight and insurance) and exports FOB.
     ``show_levels`` (default: True when there is one country and the level columns are present)
     adds a top panel with both reported series (China: sky blue solid; partner: grey dashed).
-    Optional ``partner_is_estimate`` (bool, e.g. DOTS ``imf_estimate_flag`` of the partner's figure):
+    Optional ``importer_is_estimate`` (bool, the IMF-estimate flag of the partner's figure; or ``estimate_col``):
     such years are drawn as hollow markers ("IMF estimate") -- DOTS fills missing partner reports
     from China's figure, which puts the ratio at exactly 1.1 and looks like agreement.
     ``log`` applies to the ratio axis (None: automatic); the levels panel decides on its own.
@@ -73,14 +74,14 @@ def mirror_gap(
     caption = check_caption(caption)
     has_levels = china_col in df.columns and partner_col in df.columns
     require_columns(
-        df, ["year", "country"] + ([] if ratio_col in df.columns else [china_col, partner_col]), "mirror_gap"
+        df, ["year", "partner"] + ([] if ratio_col in df.columns else [china_col, partner_col]), "mirror_gap"
     )
-    require_unique(df, ["year", "country"], "mirror_gap")
+    require_unique(df, ["year", "partner"], "mirror_gap")
     data = df.copy()
-    data["country"] = data["country"].astype(str)
+    data["partner"] = data["partner"].astype(str)
     if ratio_col not in data:
         data[ratio_col] = data[partner_col] / data[china_col].where(data[china_col] != 0)
-    codes = country_order(data["country"].unique())
+    codes = country_order(data["partner"].unique())
     if show_levels is None:
         show_levels = has_levels and len(codes) == 1
     if show_levels and not has_levels:
@@ -97,7 +98,7 @@ def mirror_gap(
     ax.axhspan(band[0], band[1], color=OKABE_ITO["sky_blue"], alpha=0.25, linewidth=0, zorder=1, label=band_label)
     ax.axhline(1.0, color="#777777", linewidth=0.9, linestyle=":", zorder=1)
     for code in codes:
-        sub = data[data["country"] == code].sort_values("year")
+        sub = data[data["partner"] == code].sort_values("year")
         ax.plot(
             sub["year"],
             sub[ratio_col],
@@ -126,7 +127,7 @@ def mirror_gap(
             s=30,
             facecolors="white",
             linewidths=1.4,
-            edgecolors=[country_color(c) for c in est["country"]],
+            edgecolors=[country_color(c) for c in est["partner"]],
             zorder=4,
         )
         handles.append(
@@ -147,7 +148,7 @@ def mirror_gap(
     legend_outside(ax, [handles[i] for i in order], [wrap(labels[i], 30) for i in order])
     if ax_lv is not None:
         code = codes[0]
-        sub = data[data["country"] == code].sort_values("year")
+        sub = data[data["partner"] == code].sort_values("year")
         lv_values = list(sub[china_col]) + list(sub[partner_col])
         lv_log = wants_log(lv_values)
         ax_lv.plot(

@@ -31,7 +31,7 @@ from tradeviz.charts.style import (
     wrap,
     year_axis,
 )
-from tradeviz.text.numbers import format_usd
+from tradeviz.text.numbers import format_usd, pct
 
 SIDE_OWN = "each country's own reports (the reporter named above each panel)"
 """Caption side for shares of a country's trade computed from that country's DOTS workbook."""
@@ -41,7 +41,7 @@ LINES: dict[str, tuple[str, str, LineStyleType]] = {
 }
 UNION_COLOR = OKABE_ITO["yellow"]
 UNION_LABEL = "customs union with Russia (Russia figures change method)"
-_PERCENT = FuncFormatter(lambda x, _p: f"{100 * x:.0f}%")
+_PERCENT = FuncFormatter(lambda x, _p: pct(x, 0))  # shares plotted as fractions
 
 
 def _union_span(ax: Axes, years: pd.Series, flags: pd.Series) -> bool:
@@ -136,7 +136,7 @@ def top_partner_bars(df: pd.DataFrame, caption: Caption, *, title: str | None = 
     ax.set_yticks(list(positions), [f"{int(r)}. {n}" for r, n in zip(rows["rank"], rows["name"], strict=True)])
     for y, share, value in zip(positions, rows["share"], rows["value"], strict=True):
         ax.annotate(
-            f"{100 * share:.1f}% ({format_usd(value)})",
+            f"{pct(share)} ({format_usd(value)})",
             (share, y),
             xytext=(3, 0),
             textcoords="offset points",

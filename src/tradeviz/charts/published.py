@@ -90,6 +90,7 @@ def sides_series(
     *,
     country: str,
     last_dots_year: int,
+    dots_value_col: str = "total",
     value_col: str = "value_usd_millions",
     log: bool | None = None,
     title: str | None = None,
@@ -97,18 +98,20 @@ def sides_series(
 ) -> Figure:
     """Total trade of one partner with China from both sides: DOTS as lines, published figures as markers.
 
-    ``dots`` columns: ``year``, ``side`` ("china"/"partner"), ``value_usd_millions``.  ``published``: the same
-    columns (the published series).  ``last_dots_year``: where the dotted "DOTS ends" rule goes.
+    ``dots`` columns, as :func:`tradeviz.measures.panels.total_trade` returns them: ``year``, ``side``
+    ("china"/"partner"), ``total`` (US$ millions; or ``dots_value_col``).  ``published`` columns, as the
+    published series: ``year``, ``side``, ``value_usd_millions`` (or ``value_col``).
+    ``last_dots_year``: where the dotted "DOTS ends" rule goes.
     Axes: 1; lines: one per DOTS side and one per published side (markers joined by a thin dotted line).
     """
     caption = check_caption(caption)
-    require_columns(dots, ["year", "side", value_col], "sides_series")
+    require_columns(dots, ["year", "side", dots_value_col], "sides_series")
     require_columns(published, ["year", "side", value_col], "sides_series(published=...)")
     require_unique(dots, ["year", "side"], "sides_series")
     require_unique(published, ["year", "side"], "sides_series(published=...)")
     name = country_label(country)
     color = country_color(country)
-    values = list(dots[value_col].dropna()) + list(published[value_col].dropna())
+    values = list(dots[dots_value_col].dropna()) + list(published[value_col].dropna())
     use_log = wants_log(values, log)
     fig, (ax,) = new_figure(caption)
     for side in ("china", "partner"):
@@ -116,7 +119,7 @@ def sides_series(
         if len(rows):
             ax.plot(
                 rows["year"],
-                rows[value_col],
+                rows[dots_value_col],
                 color=color if side == "china" else "#666666",
                 linestyle=DOTS_STYLES[side],
                 linewidth=2.0,

@@ -27,7 +27,7 @@ from tradeviz.charts.style import (
     wants_log,
     wrap,
 )
-from tradeviz.text.numbers import format_multiple, format_percent, format_usd
+from tradeviz.text.numbers import format_usd, multiple_tick, percent_tick, times
 
 # --------------------------------------------------------------------------------------------
 # 1. Time series of total trade
@@ -39,32 +39,34 @@ def trade_series(
     df: pd.DataFrame,
     caption: Caption,
     *,
-    value_col: str = "value_usd_millions",
+    value_col: str = "total",
     log: bool | None = None,
     published: pd.DataFrame | None = None,
+    published_value_col: str = "value_usd_millions",
     published_label: str = "published totals (press, China Customs)",
     title: str | None = None,
     ylabel: str = "Trade with China",
 ) -> Figure:
-    """Annual trade per partner: one line per ``country`` (ISO3; ``CA5`` = the five together).
+    """Annual trade per partner: one line per ``partner`` (ISO3; ``CA5`` = the five together).
 
-    ``df`` columns: ``year``, ``country``, ``value_usd_millions`` (or ``value_col``).
-    ``published`` (optional) columns: ``year``, ``country``, ``value_usd_millions`` -- figures
-    quoted in the press; drawn as separate hollow diamonds in the country's colour, never joined
-    to the lines, with one legend entry ``published_label``.
+    ``df`` columns, as :func:`tradeviz.measures.panels.partner_totals` / ``total_trade`` return them:
+    ``year``, ``partner``, ``total`` (US$ millions; or ``value_col``).
+    ``published`` (optional) columns, as the published series: ``year``, ``partner``, ``value_usd_millions``
+    (or ``published_value_col``) -- figures quoted in the press; drawn as separate hollow diamonds in the
+    partner's colour, never joined to the lines, with one legend entry ``published_label``.
     ``log``: True/False, or None to decide automatically (max/min > 50, all points considered).
     Axes: 1; lines: one per country; published points: one PathCollection.
     """
     caption = check_caption(caption)
-    require_columns(df, ["year", "country", value_col], "trade_series")
-    require_unique(df, ["year", "country"], "trade_series")
+    require_columns(df, ["year", "partner", value_col], "trade_series")
+    require_unique(df, ["year", "partner"], "trade_series")
     if published is not None:
-        require_columns(published, ["year", "country", value_col], "trade_series(published=...)")
-    values = list(df[value_col]) + (list(published[value_col]) if published is not None else [])
+        require_columns(published, ["year", "partner", published_value_col], "trade_series(published=...)")
+    values = list(df[value_col]) + (list(published[published_value_col]) if published is not None else [])
     use_log = wants_log(values, log)
     fig, (ax,) = new_figure(caption)
-    for code in country_order(df["country"].unique()):
-        sub = df[df["country"].astype(str) == code].sort_values("year")
+    for code in country_order(df["partner"].unique()):
+        sub = df[df["partner"].astype(str) == code].sort_values("year")
         is_group = code == countries.GROUP
         ax.plot(
             sub["year"],
@@ -76,15 +78,15 @@ def trade_series(
         )
     handles, labels = ax.get_legend_handles_labels()
     if published is not None and len(published):
-        pub = published.sort_values(["country", "year"])
+        pub = published.sort_values(["partner", "year"])
         ax.scatter(
             pub["year"],
-            pub[value_col],
+            pub[published_value_col],
             marker="D",
             s=42,
             facecolors="white",
             zorder=5,
-            edgecolors=[country_color(c) for c in pub["country"].astype(str)],
+            edgecolors=[country_color(c) for c in pub["partner"].astype(str)],
             linewidths=1.6,
             label=published_label,
         )
@@ -125,8 +127,9 @@ def headline_bars(
 ) -> Figure:
     """Two headline totals (e.g. 1992 vs 2021) as bars, with "×N" annotated between them.
 
-    ``df`` columns: ``year``, ``value_usd_millions`` (or ``value_col``); optional ``label`` (a
-    second tick line, e.g. the source "MOFCOM") and ``country`` (colour; default ``CA5``).
+    ``df`` columns, as :func:`tradeviz.measures.growth.published_usd` returns them: ``year``,
+    ``value_usd_millions`` (or ``value_col``); optional ``label`` (a second tick line, e.g. the source
+    "MOFCOM") and ``partner`` (colour; default ``CA5``).
     Exactly two rows.  ``multiple``: the value to print (e.g. from ``tradeviz.measures.growth``); if None
     it is last/first.  Axes: 1; bars: 2.
     """
@@ -139,7 +142,7 @@ def headline_bars(
     y0, y1 = int(rows.loc[0, "year"]), int(rows.loc[1, "year"])
     if multiple is None:
         multiple = v1 / v0
-    code = str(rows.loc[0, "country"]) if "country" in rows else countries.GROUP
+    code = str(rows.loc[0, "partner"]) if "partner" in rows else countries.GROUP
     fig, (ax,) = new_figure(caption)
     ticks = [
         f"{int(y)}" + (f"\n{lab}" if "label" in rows and isinstance(lab, str) and lab else "")
@@ -179,7 +182,7 @@ def headline_bars(
     ax.text(
         0.22,
         top * 0.6,
-        f"{format_multiple(multiple)}\nin {y1 - y0} years",
+        f"{times(multiple)}\nin {y1 - y0} years",
         ha="center",
         va="center",
         fontsize=15,
@@ -219,7 +222,8 @@ def percent_factor(column: str) -> float:
 
 
 def format_value(value: float, kind: str) -> str:
-    return format_multiple(value) if kind == "multiple" else format_percent(value)
+    """A bar's label, for a value as plotted: a multiple ("×108.9") or a value already in percent units ("15.7%")."""
+    return times(value) if kind == "multiple" else percent_tick(value, 1)
 
 
 BORDER_HATCH = "///"
@@ -238,23 +242,24 @@ def multiples_bar(
     title: str | None = None,
     xlabel: str | None = None,
 ) -> Figure:
-    """Each country's growth multiple (or CAGR), sorted, one horizontal bar per country in its colour.
+    """Each partner's growth multiple (or CAGR), sorted, one horizontal bar per partner in its colour.
 
-    ``df`` columns: ``country`` (ISO3), ``multiple`` (or e.g. ``cagr_pct``: set ``value_col``);
-    optional ``borders_china`` (bool): bordering countries get a hatch and a legend entry.
+    ``df`` columns, as :func:`tradeviz.measures.growth.growth_between` returns them: ``partner`` (ISO3),
+    ``multiple`` (or e.g. ``cagr``: set ``value_col``); optional ``borders_china`` (bool, from the borders
+    table): bordering partners get a hatch and a legend entry.
     ``kind``: "multiple" (labels "×N", log axis from ×1 when values span > 50×) or "percent"
     (labels "N%", linear); None guesses from the column name (``cagr``/``pct``/``share`` -> percent).
     Percent columns named ``*pct*`` hold percentages, others (``cagr`` from tradeviz.measures)
     fractions, shown ×100 (:func:`percent_factor`).  Axes: 1; bars: one per row.
     """
     caption = check_caption(caption)
-    require_columns(df, ["country", value_col], "multiples_bar")
-    require_unique(df, ["country"], "multiples_bar")
+    require_columns(df, ["partner", value_col], "multiples_bar")
+    require_unique(df, ["partner"], "multiples_bar")
     kind = value_kind(value_col, kind)
     rows = df.sort_values(value_col, ascending=True).reset_index(drop=True)  # largest at the top
     use_log = kind == "multiple" and wants_log(rows[value_col], log)
     fig, (ax,) = new_figure(caption)
-    codes = rows["country"].astype(str).tolist()
+    codes = rows["partner"].astype(str).tolist()
     vals = rows[value_col].astype(float).to_numpy()
     if kind == "percent":
         vals = vals * percent_factor(value_col)
@@ -297,11 +302,11 @@ def multiples_bar(
     ax.set_yticks(range(len(rows)), [country_label(c) for c in codes])
     ax.grid(axis="y", visible=False)
     if kind == "multiple":
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_multiple(x)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: multiple_tick(x)))
         if use_log:
             ax.xaxis.set_minor_formatter(NullFormatter())
     else:
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_percent(x, 0)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: percent_tick(x)))
         ax.axvline(0, color="#555555", linewidth=0.8)
     default = "Growth multiple (last year ÷ first year)" if kind == "multiple" else "Average annual growth (CAGR, %)"
     ax.set_xlabel(scale_label(xlabel or default, use_log))

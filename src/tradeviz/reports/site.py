@@ -140,7 +140,7 @@ def _report_item(report: Report, out: Path) -> str:
 
 def index_html(config: RenderConfig, out: Path, csp_meta: str) -> str:
     """The front page (see the module docstring); ``csp_meta`` is the Content-Security-Policy ``<meta>`` tag."""
-    from tradeviz.text.prose import usd
+    from tradeviz.text.numbers import times, usd
 
     title = html.escape(config.title)
     head = headline()
@@ -171,7 +171,7 @@ sourced data and {len(config.reports)} reports.</p>
 <section class="headline" aria-label="Headline figures">
 <div>1992 (as published)<strong>{html.escape(usd(head["start"]))}</strong></div>
 <div>2021 (as published)<strong>{html.escape(usd(head["end"]))}</strong></div>
-<div>multiple<strong>×{head["multiple"]:.1f}</strong></div>
+<div>multiple<strong>{times(head["multiple"])}</strong></div>
 <div>{head["latest_year"]}, China's customs<strong>{html.escape(usd(head["latest"]))}</strong></div>
 </section>
 <p>1992 and 2021: the seed article (RMOL, 26 January 2022, quoting Global Times); {head["latest_year"]}: the latest

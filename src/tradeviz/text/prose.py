@@ -3,6 +3,9 @@
 A bare ``$`` in Markdown opens a LaTeX formula in Jupyter and nbconvert, so :func:`md` escapes it.  Strings that
 come from the data (event names, quotes, titles from press pages) are text, never markup: :func:`esc` makes them
 literal in Markdown and in HTML, and :func:`md` applies it to every value passed by name.
+
+Numbers become text in :mod:`tradeviz.text.numbers` (``usd``, ``pct``, ``times``); they are re-exported here
+for notebooks written before that module existed.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import re
 
 from IPython.display import Markdown
 
-from tradeviz.text.numbers import format_usd
+from tradeviz.text.numbers import pct, times, usd
+
+__all__ = ["esc", "md", "pct", "times", "usd"]  # the number functions live in text.numbers
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]()#!|~])")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -34,18 +39,3 @@ def md(text: str, **values: object) -> Markdown:
     if values:
         text = _PLACEHOLDER.sub(lambda m: esc(values[m[1]]) if m[1] in values else m[0], text)
     return Markdown(text.replace("\\$", "$").replace("$", "\\$"))
-
-
-def usd(value_millions: float) -> str:
-    """Million US$ as prose: 363.364 -> '$363.36 m', 21433.3 -> '$21.43 bn'."""
-    return format_usd(value_millions)
-
-
-def pct(fraction: float, digits: int = 1) -> str:
-    """A fraction as a percentage: 0.1567 -> '15.7%'."""
-    return f"{100 * fraction:.{digits}f}%"
-
-
-def times(multiple: float, digits: int = 1) -> str:
-    """A growth multiple: 58.9858 -> '×59.0'."""
-    return f"×{multiple:,.{digits}f}"

@@ -10,14 +10,14 @@ import pandas as pd
 from tradeviz import countries
 from tradeviz.measures.common import OK, SIDES
 from tradeviz.measures.partners import CUSTOMS_UNION, customs_union_note
+from tradeviz.text import numbers
+from tradeviz.text.numbers import format_usd
 
 FLOW_WORDS = {"total": "exports + imports", "exports": "exports", "imports": "imports"}
 
 
 def format_top(top: pd.DataFrame, reporter: str, year: int, flow: str = "total") -> str:
     """:func:`top_partners` as text for the command line: rank, partner, value, share, and the caveats."""
-    from tradeviz.text.numbers import format_usd
-
     name = countries.name(reporter)
     first = top.iloc[0]
     status = {"reported": "reported", "estimate": "an IMF estimate", "missing": "missing: no shares"}[
@@ -30,7 +30,7 @@ def format_top(top: pd.DataFrame, reporter: str, year: int, flow: str = "total")
     ]
     width = max(len(n) for n in top["name"])
     for row in top.itertuples():
-        share = f"{100 * row.share:5.1f}%" if pd.notna(row.share) else "    n/a"
+        share = f"{numbers.pct(row.share):>6}" if pd.notna(row.share) else "    n/a"
         mark = " (IMF estimate)" if row.imf_estimate else ""
         lines.append(f"{row.rank:>3}  {row.name:<{width}}  {format_usd(row.value):>12}  {share}{mark}")
     if reporter in CUSTOMS_UNION and year >= CUSTOMS_UNION[reporter]:
@@ -49,11 +49,12 @@ def format_growth(result: Mapping[str, Any]) -> str:
     head = f"{result['partner_name']} ({result['partner']}) — {result['measure'].replace('_', ' ')} with China, {span}"
 
     def amount(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:,.1f}"
+        return "n/a" if value is None else numbers.fixed(value, 1)
 
     lines = [head, f"  {amount(result['start_value'])} → {amount(result['end_value'])} {result['unit']}"]
     if result["status"] == OK:
-        lines.append(f"  growth ×{result['multiple']:.2f}, CAGR {100 * result['cagr']:.1f} % per year")
+        cagr = numbers.fixed(100 * result["cagr"], 1)
+        lines.append(f"  growth {numbers.times(result['multiple'], 2)}, CAGR {cagr} % per year")
     else:
         lines.append(f"  not computable: {result['reason']}")
     if result["deflator"]:
@@ -70,7 +71,7 @@ def format_growth(result: Mapping[str, Any]) -> str:
     if chain and chain.get("crosses"):
         last = chain["last_dots_year"]
         lines.append(f"  chain: to {last} IMF DOTS (China's reports), after {last} published China-customs figures")
-        lines.append(f"  overlap check (tolerance {chain['tolerance']:.0%}): {chain['overlap_check']}")
+        lines.append(f"  overlap check (tolerance {numbers.pct(chain['tolerance'], 0)}): {chain['overlap_check']}")
     elif chain:
         lines.append(f"  published China-customs figures only (DOTS ends in {chain['last_dots_year']})")
     ids = ", ".join(result["source_ids"]) or "no value was read"

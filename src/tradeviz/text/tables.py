@@ -3,7 +3,8 @@
 ``show(frame, columns=..., money=..., percent=..., caption=...)`` returns a pandas Styler that
 
 * keeps only the columns named in ``columns`` (in that order) and gives them readable names with units;
-* formats numbers: ``money`` (US$ millions) and ``integers`` with thousands separators, ``percent`` (fractions)
+* formats numbers with :mod:`tradeviz.text.numbers`: ``money`` (US$ millions) and ``integers`` with thousands
+  separators, ``percent`` (fractions)
   as ``15.7`` (the header says %), ``points`` (values already in percent) as ``15.7``, ``ratio`` with two
   decimals, ``multiple`` as ``×59.0``; other whole floats (years read back from a column with gaps) without
   decimals, other floats with two, booleans as yes/no, dates without a midnight time;
@@ -30,6 +31,8 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from tradeviz.text import numbers
+
 MISSING = "—"
 
 
@@ -47,23 +50,15 @@ def _missing(value: object) -> bool:
         return False
 
 
-def _number(pattern: str) -> Callable[[object], str]:
+def _number(to_text: Callable[[float], str]) -> Callable[[object], str]:
     def fmt(value: object) -> str:
         if _missing(value):
             return MISSING
         if isinstance(value, str):
             return value
-        return pattern.format(value)
+        return to_text(float(cast(SupportsFloat, value)))  # a number column holds numbers once NA and text are out
 
     return fmt
-
-
-def _percent(value: object) -> str:
-    if _missing(value):
-        return MISSING
-    if isinstance(value, str):
-        return value
-    return f"{100 * float(cast(SupportsFloat, value)):,.1f}"  # a percent column holds numbers once NA and text are out
 
 
 def _default(value: object) -> str:
@@ -75,20 +70,20 @@ def _default(value: object) -> str:
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat(sep=" ")
     if isinstance(value, float):
         if math.isfinite(value) and value.is_integer():
-            return f"{value:.0f}"
-        return f"{value:,.2f}"
+            return f"{value:.0f}"  # a year read back from a column with gaps: no separator
+        return numbers.fixed(value, 2)
     if isinstance(value, str):
         return value  # Styler escaped it already
     return html.escape(str(value))
 
 
 FORMATS: dict[str, Callable[[object], str]] = {
-    "money": _number("{:,.1f}"),
-    "integers": _number("{:,.0f}"),
-    "percent": _percent,
-    "points": _number("{:,.1f}"),
-    "ratio": _number("{:,.2f}"),
-    "multiple": _number("×{:,.1f}"),
+    "money": _number(lambda v: numbers.fixed(v, 1)),
+    "integers": _number(lambda v: numbers.fixed(v, 0)),
+    "percent": _number(lambda v: numbers.fixed(100 * v, 1)),  # a fraction, shown in percent (the header says %)
+    "points": _number(lambda v: numbers.fixed(v, 1)),
+    "ratio": _number(lambda v: numbers.fixed(v, 2)),
+    "multiple": _number(numbers.times),
 }
 
 
