@@ -284,7 +284,7 @@ def test_cli_prints_the_top_partners_with_shares(capsys):
         (["partners", "Narnia", "2020"], "Unknown country 'Narnia'"),
         (["partners", "KGZ", "2021"], "year 2021 is outside the data: valid years for Kyrgyzstan's IMF DOTS reports"),
         (["partners", "KGZ", "1990"], "before 1992"),
-        (["partners", "KGZ", "2020", "--top", "0"], "n must be a whole number of partners, at least 1"),
+        (["partners", "KGZ", "2020", "--top", "0"], "--top 0: give how many partners to list, a whole number from 1"),
     ],
 )
 def test_cli_refuses_bad_country_or_year_with_exit_2(capsys, argv, message):

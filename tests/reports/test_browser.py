@@ -175,9 +175,10 @@ def test_data_strings_never_run_as_code_and_show_literally(chromium, browser, da
     event = " ".join(HOSTILE.values())
     frame.loc[first, "event"] = event
     bri.write_text(frame.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
-    summary = render_reports(config=CONFIG, only="country_profile", partner="TJK", out=tmp_path, progress=False)
+    site = tmp_path / "site"  # beside the data copy, not its parent: --out may not hold the data folder
+    summary = render_reports(config=CONFIG, only="country_profile", partner="TJK", out=site, progress=False)
     assert summary.ok, summary.describe()
-    html_file = next(tmp_path.glob("country_profile-TJK-*.html"))
+    html_file = next(site.glob("country_profile-TJK-*.html"))
     assert "Content-Security-Policy" in html_file.read_text(encoding="utf-8")
     page, problems = visit(browser, html_file)
     ran = page.evaluate("() => [window.tvPwned, document.body.dataset.x]")
