@@ -207,6 +207,13 @@ def load_comtrade(reporter: str | None = None) -> pd.DataFrame:
     return frame
 
 
+def load_wits_totals() -> pd.DataFrame:
+    """Kazakhstan's trade with China and the World per year and flow, summed from the WITS HS 4-digit rows."""
+    frame = load_table("wits_totals")
+    frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
 def load_dots_partners() -> pd.DataFrame:
     """Codes of the DOTS partners: kind (country, former_country, aggregate, unallocated), name, DOTS label."""
     frame = load_table("dots_partners")

@@ -379,3 +379,26 @@ def _result(
         base_year=base_year,
         extra={"series": labels, "chain": chain},
     )
+
+
+def wits_check(
+    wits_totals: pd.DataFrame, comtrade: pd.DataFrame, *, tolerance: float = OVERLAP_TOLERANCE
+) -> pd.DataFrame:
+    """The WITS HS-4 sums against the UN Comtrade totals of Kazakhstan's reports, per year, partner and flow.
+
+    Columns: year, partner, flow, wits_usd_millions, hs4_rows, comtrade_usd_millions, difference (WITS −
+    Comtrade), ratio, agrees (``|ratio − 1| ≤ tolerance``).  Only years both hold.
+    """
+    totals = comtrade.loc[comtrade["reporter"].eq("KAZ") & comtrade["commodity"].eq("TOTAL")]
+    out = wits_totals.rename(columns={"value_usd_millions": "wits_usd_millions"}).merge(
+        totals[["year", "partner", "flow", "value_usd_millions"]].rename(
+            columns={"value_usd_millions": "comtrade_usd_millions"}
+        ),
+        on=["year", "partner", "flow"],
+        how="inner",
+    )
+    out["difference"] = out["wits_usd_millions"] - out["comtrade_usd_millions"]
+    out["ratio"] = out["wits_usd_millions"] / out["comtrade_usd_millions"]
+    out["agrees"] = (out["ratio"] - 1).abs() <= tolerance
+    columns = ["year", "partner", "flow", "wits_usd_millions", "hs4_rows", "comtrade_usd_millions", "difference"]
+    return out[columns + ["ratio", "agrees"]].sort_values(["partner", "flow", "year"]).reset_index(drop=True)
