@@ -125,7 +125,7 @@ def _data_fetch(args: argparse.Namespace) -> int:
 
 def _growth(args: argparse.Namespace) -> int:
     from tradeviz import countries, data
-    from tradeviz.measures import common, growth, published
+    from tradeviz.measures import common, growth, overlap
 
     partner = countries.resolve(args.partner, allow_group=True)
     with warnings.catch_warnings(record=True) as caught:
@@ -133,22 +133,20 @@ def _growth(args: argparse.Namespace) -> int:
         if args.published:
             result = growth.published_growth(data.load_published(), partner, args.start, args.end, side=args.side)
         else:
-            trade = data.load_trade()
-            last = int(trade["year"].max())
-            if max(args.start, args.end) > last and (args.real or args.side != "china"):
-                raise ValueError(
-                    f"year {max(args.start, args.end)} is after the IMF DOTS data (1992–{last}); after {last} only "
-                    "China's customs figures are joined to DOTS, in current dollars: drop --real/--side, or use "
-                    "--published (with --side partner for the partner's own figures)"
-                )
-            if max(args.start, args.end) > last:
-                result = published.chained_growth(
-                    trade, data.load_published(), data.load_published_series(), partner, args.start, args.end
-                )
-                return _print_growth(args, result, caught)
-            cpi = data.load_cpi() if args.real else None
-            result = growth.growth_summary(
-                trade, partner, args.start, args.end, side=args.side, real=args.real, cpi=cpi, base_year=args.base_year
+            # One precedence rule (tradeviz.measures.overlap.PRECEDENCE): within one statistical series where one
+            # holds both years; across series only where their overlap allows it.
+            result = overlap.series_growth(
+                data.load_comtrade(),
+                data.load_trade(),
+                data.load_published(),
+                data.load_published_series(),
+                partner,
+                args.start,
+                args.end,
+                side=args.side,
+                real=args.real,
+                cpi=data.load_cpi() if args.real else None,
+                base_year=args.base_year,
             )
     return _print_growth(args, result, caught)
 
@@ -309,8 +307,9 @@ def parser() -> argparse.ArgumentParser:
         "--published",
         action="store_true",
         help="use only published full-year figures (China's customs, or with --side partner the "
-        "partner's own statistics), never DOTS. Without it, years after the DOTS data continue "
-        "China's DOTS series with the published China-customs figures where the overlap check allows",
+        "partner's own statistics), never DOTS. Without it, growth is computed within one statistical series "
+        "where one holds both years (UN Comtrade before IMF DOTS: newer over older), and across series (DOTS, "
+        "UN Comtrade, published China-customs figures) only where their overlap agrees",
     )
     growth.add_argument("--json", action="store_true", help="machine-readable output")
     growth.set_defaults(func=_growth)

@@ -21,7 +21,9 @@ from tradeviz.sources.dots import build_dots_partners, build_partner_trade, buil
 from tradeviz.sources.factbook import build_borders
 from tradeviz.sources.press_quoted import build_bri, quoted_figures
 from tradeviz.sources.seed_article import seed_figures
+from tradeviz.sources.un_comtrade import build_comtrade
 from tradeviz.sources.wdi import build_context
+from tradeviz.sources.wits import build_wits_totals
 
 PUBLISHED_COLUMNS = [
     "figure_id",
@@ -146,6 +148,8 @@ BUILDERS = {
     "trade": build_trade,
     "dots_partners": build_dots_partners,
     "partner_trade": build_partner_trade,
+    "comtrade": build_comtrade,
+    "wits_totals": build_wits_totals,
     "published": build_published,
     "published_series": build_published_series,
     "published_places": build_published_places,

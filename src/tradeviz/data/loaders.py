@@ -217,6 +217,32 @@ def load_partner_trade(reporter: str | None = None) -> pd.DataFrame:
     return frame
 
 
+def load_comtrade(reporter: str | None = None) -> pd.DataFrame:
+    """UN Comtrade as stored: China's and Kazakhstan's reports of their mutual trade and with the World, 2014–2024.
+
+    One row per (year, reporter, partner, flow, commodity); commodity TOTAL or an HS chapter (26, 28, 72, 74, 78,
+    79, 81); value in million current US$; ``classification`` the HS edition of that year.  ``reporter`` keeps
+    one reporter (China or Kazakhstan, any spelling).
+    """
+    frame = load_table("comtrade")
+    if reporter is not None:
+        code = countries.resolve(reporter, allowed=(countries.CHINA, "KAZ"))
+        frame = frame[frame["reporter"] == code].reset_index(drop=True)
+    frame["year"] = frame["year"].astype("int64")
+    for col in ("is_reported", "is_aggregate"):
+        frame[col] = frame[col].astype(bool)
+    for col in ("reporter", "partner", "flow", "valuation", "commodity", "classification", "source_id"):
+        frame[col] = frame[col].astype(str)
+    return frame
+
+
+def load_wits_totals() -> pd.DataFrame:
+    """Kazakhstan's trade with China and the World per year and flow, summed from the WITS HS 4-digit rows."""
+    frame = load_table("wits_totals")
+    frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
 def load_dots_partners() -> pd.DataFrame:
     """Codes of the DOTS partners: kind (country, former_country, aggregate, unallocated), name, DOTS label."""
     frame = load_table("dots_partners")

@@ -41,10 +41,12 @@ def format_top(top: pd.DataFrame, reporter: str, year: int, flow: str = "total")
 def format_growth(result: Mapping[str, Any]) -> str:
     """Human-readable lines for a :func:`growth_summary` / :func:`published_growth` result."""
     side = SIDES.get(result["side"], result["side"])
+    series = result.get("series")
     source = {
         "published": f"published figures, {side}",
         "DOTS + published": "IMF DOTS trade table and published figures, China's customs",
-    }.get(result["source"], f"trade table, {side}")
+        "trade": f"IMF DOTS trade table, {side}",
+    }.get(result["source"], " + ".join(dict.fromkeys(series)) if series else f"trade table, {side}")
     span = f"{result['start_year']}–{result['end_year']}"
     head = f"{result['partner_name']} ({result['partner']}) — {result['measure'].replace('_', ' ')} with China, {span}"
 
@@ -67,8 +69,18 @@ def format_growth(result: Mapping[str, Any]) -> str:
             f"  caution: the value for {' and '.join(map(str, estimated))} includes IMF estimates "
             "(derived from China's figures), not the partner's own report"
         )
+    for caution in result.get("cautions", []):
+        lines.append(f"  caution: {caution}")
     chain = result.get("chain")
-    if chain and chain.get("crosses"):
+    if chain and series and not chain.get("joined"):
+        lines.append(f"  computed within one statistical series, {series[0]}: no join needed")
+    elif chain and series and chain.get("joined"):
+        lines.append(
+            f"  chain: {result['start_year']} from {series[0]}, {result['end_year']} from {series[1]}"
+            + (f" ({', '.join(chain['figure_ids'])})" if chain.get("figure_ids") else "")
+        )
+        lines.append(f"  overlap check (tolerance {chain['tolerance']:.0%}): {chain['overlap_check']}")
+    elif chain and chain.get("crosses"):
         last = chain["last_dots_year"]
         lines.append(f"  chain: to {last} IMF DOTS (China's reports), after {last} published China-customs figures")
         lines.append(f"  overlap check (tolerance {numbers.pct(chain['tolerance'], 0)}): {chain['overlap_check']}")
