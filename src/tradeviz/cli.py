@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tradeviz.fetch import comtrade, imts
     from tradeviz.fetch.http import Policy
+    from tradeviz.measures.growth import GrowthResult
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -151,17 +152,16 @@ def _growth(args: argparse.Namespace) -> int:
     return _print_growth(args, result, caught)
 
 
-def _print_growth(args: argparse.Namespace, result: dict, caught: list[warnings.WarningMessage]) -> int:
-    from tradeviz.measures import common
+def _print_growth(args: argparse.Namespace, result: GrowthResult, caught: list[warnings.WarningMessage]) -> int:
     from tradeviz.text import summaries
 
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
     if args.json:
-        print(json.dumps(result, indent=2, sort_keys=True, default=str))
+        print(json.dumps(result.to_dict(), indent=2, sort_keys=True, default=str))
     else:
         print(summaries.format_growth(result))
-    return 0 if result["status"] == common.OK else EXIT_FAILURE
+    return 0 if result.ok else EXIT_FAILURE
 
 
 def _partners(args: argparse.Namespace) -> int:

@@ -389,7 +389,7 @@ def test_bri_before_after_keeps_undated_countries_with_reason():
 
 def test_growth_summary_worked_example_is_json(trade):
     out = growth_measures.growth_summary(trade, "KAZ", 1992, 2020)
-    json.dumps(out, allow_nan=False)
+    json.dumps(out.to_dict(), allow_nan=False)
     assert out["multiple"] == pytest.approx(58.99, abs=0.005)
     assert (1 + out["cagr"]) ** 28 == pytest.approx(out["multiple"])
     assert out["partner"] == "KAZ" and out["partner_name"] == "Kazakhstan"
@@ -407,7 +407,7 @@ def test_growth_summary_five_and_real_terms(trade, cpi):
     assert real["deflator"] == "US CPI-U annual average, 2020=100"
     assert real["multiple"] == pytest.approx(five["multiple"] * 140.317 / 258.811)
     assert "us-cpi-test" in real["source_ids"]
-    json.dumps(real, allow_nan=False)
+    json.dumps(real.to_dict(), allow_nan=False)
 
 
 def test_growth_summary_excluding_a_partner(trade):
@@ -441,7 +441,7 @@ def test_growth_summary_missing_base_names_the_missing_partner(trade):
         out = growth_measures.growth_summary(trade, "all", 2000, 2020, side="partner")
     assert out["status"] == "not computable" and out["multiple"] is None and out["cagr"] is None
     assert "2000: no complete report from TJK (partners' reports)" in out["reason"]
-    json.dumps(out, allow_nan=False)
+    json.dumps(out.to_dict(), allow_nan=False)
 
 
 def test_growth_summary_zero_base(trade):
@@ -494,7 +494,7 @@ def test_functions_do_not_modify_their_inputs(trade, cpi):
 
 def test_published_growth_seed_headline(published):
     out = growth_measures.published_growth(published, "all", 1992, 2021)
-    json.dumps(out, allow_nan=False)
+    json.dumps(out.to_dict(), allow_nan=False)
     assert out["multiple"] == pytest.approx(108.9, abs=0.05)
     assert out["start_value"] == 460 and out["end_value"] == 50_100
     assert out["source"] == "published" and out["side"] == "china"
@@ -626,3 +626,18 @@ def test_bri_comparison_is_benchmarked_against_chinas_world_trade():
     assert abs(result.world_cagr_before["KAZ"] - by_hand) < 1e-12
     assert abs(result.excess_after["UZB"] - (result.cagr_after["UZB"] - result.world_cagr_after["UZB"])) < 1e-15
     assert result[["world_cagr_before", "excess_after"]].loc[["KGZ", "TKM"]].isna().all().all()
+
+
+def test_the_growth_result_is_typed_and_its_json_form_is_the_old_dict(trade):
+    result = growth_measures.growth_summary(trade, "KAZ", 1992, 2020)
+    assert isinstance(result, growth_measures.GrowthResult) and result.ok
+    as_dict = result.to_dict()
+    assert list(as_dict)[:16] == [
+        "partner", "partner_name", "measure", "start_year", "end_year", "start_value", "end_value", "unit",
+        "multiple", "cagr", "source", "side", "source_ids", "deflator", "status", "reason",
+    ]  # fmt: skip
+    assert {"members", "n_reporting", "imf_estimate"} <= set(as_dict) and as_dict["source_ids"] == list(
+        result.source_ids
+    )
+    assert result.multiple == as_dict["multiple"] == result["multiple"]  # dict-style reads kept for one release
+    assert result.with_details(note="x").details["note"] == "x" and "note" not in result.details

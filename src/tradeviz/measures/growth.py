@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, overload
 
 import numpy as np
@@ -153,6 +154,61 @@ def yoy_change(frame: pd.DataFrame, value: str = "total", by: Iterable[str] | No
 # --------------------------------------------------------------------------- CLI-level summaries
 
 
+@dataclass(frozen=True)
+class GrowthResult:
+    """Growth of one partner's trade with China between two years, with what it was computed from.
+
+    ``start_value``/``end_value`` in ``unit`` (million current US$, or million constant ``base`` US$ with a
+    ``deflator``); ``multiple`` = end_value / start_value; ``cagr`` = multiple ** (1 / (end_year − start_year)) − 1,
+    a fraction per year.  Both are None with ``status`` "not computable" and a ``reason``.  ``source`` names the
+    series ("trade", "published", "DOTS + published", ...), ``side`` whose reports, ``source_ids`` the rows read.
+    ``details`` holds what only one path knows, under the keys the JSON output has always used: ``members``,
+    ``n_reporting``, ``imf_estimate`` (the trade table), ``start_qualifier``/``end_qualifier`` (published figures),
+    ``chain``, ``qualifiers``, ``series`` (joined series).  :func:`tradeviz.text.summaries.format_growth` is its
+    one text form; :meth:`to_dict` its JSON form.
+    """
+
+    partner: str
+    partner_name: str
+    measure: str
+    start_year: int
+    end_year: int
+    start_value: float | None
+    end_value: float | None
+    unit: str
+    multiple: float | None
+    cagr: float | None
+    source: str
+    side: str
+    source_ids: tuple[str, ...]
+    deflator: str | None
+    status: str
+    reason: str | None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (``tradeviz growth --json``): every field, then the details, key for key."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "details"}
+        out["source_ids"] = list(self.source_ids)
+        return {**out, **self.details}
+
+    def with_details(self, **more: Any) -> GrowthResult:
+        """The same result with ``more`` added to (or replacing keys of) :attr:`details`."""
+        return replace(self, details={**self.details, **more})
+
+    def __getitem__(self, key: str) -> Any:
+        """``result["multiple"]`` as when the result was a dict (kept for one release; use the attributes)."""
+        return self.to_dict()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A field or detail by name, ``default`` when absent (as ``dict.get``; kept for one release)."""
+        return self.to_dict().get(key, default)
+
+
 def growth_result(
     *,
     code: str,
@@ -170,8 +226,8 @@ def growth_result(
     cpi: pd.DataFrame | None = None,
     base_year: int | None = None,
     extra: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Assemble the JSON-serialisable growth summary shared by the DOTS and published paths.
+) -> GrowthResult:
+    """Assemble the growth result shared by the DOTS and published paths.
 
     Values in million current US$ (``real=True``: × CPI[base_year] / CPI[year], million constant base-year
     US$); multiple = end_value / start_value, cagr = multiple ** (1 / (end − start)) − 1 (fraction/yr).
@@ -190,25 +246,25 @@ def growth_result(
     reason = reason or str(problem[0])
     if reason:
         warnings.warn(f"growth {name} {start}–{end} is not computable: {reason}", MetricWarning, stacklevel=3)
-    return {
-        "partner": code,
-        "partner_name": name,
-        "measure": measure,
-        "start_year": int(start),
-        "end_year": int(end),
-        "start_value": float_or_none(start_value),
-        "end_value": float_or_none(end_value),
-        "unit": unit,
-        "multiple": None if reason else float(multiple[0]),
-        "cagr": None if reason else float(rate[0]),
-        "source": source,
-        "side": side,
-        "source_ids": list(source_ids),
-        "deflator": deflator,
-        "status": NOT_COMPUTABLE if reason else OK,
-        "reason": reason or None,
-        **(extra or {}),
-    }
+    return GrowthResult(
+        partner=code,
+        partner_name=name,
+        measure=measure,
+        start_year=int(start),
+        end_year=int(end),
+        start_value=float_or_none(start_value),
+        end_value=float_or_none(end_value),
+        unit=unit,
+        multiple=None if reason else float(multiple[0]),
+        cagr=None if reason else float(rate[0]),
+        source=source,
+        side=side,
+        source_ids=tuple(source_ids),
+        deflator=deflator,
+        status=NOT_COMPUTABLE if reason else OK,
+        reason=reason or None,
+        details=dict(extra or {}),
+    )
 
 
 def growth_summary(
@@ -222,7 +278,7 @@ def growth_summary(
     cpi: pd.DataFrame | None = None,
     base_year: int | None = None,
     exclude: str | Iterable[str] = (),
-) -> dict[str, Any]:
+) -> GrowthResult:
     """Growth of total trade (exports + imports) between China and ``partner`` from the trade table only.
 
     Returns a JSON-serialisable dict: partner, partner_name, start/end year and value, unit, multiple
@@ -317,7 +373,7 @@ def published_growth(
     real: bool = False,
     cpi: pd.DataFrame | None = None,
     base_year: int | None = None,
-) -> dict[str, Any]:
+) -> GrowthResult:
     """Growth between two full-year published figures (officials, press, statistics offices) only — never DOTS.
 
     Same fields as :func:`growth_summary`, with source "published", ``side`` whose statistics ("china": China's

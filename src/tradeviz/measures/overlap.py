@@ -251,7 +251,7 @@ def series_growth(
     real: bool = False,
     cpi: pd.DataFrame | None = None,
     base_year: int | None = None,
-) -> dict[str, Any]:
+) -> growth.GrowthResult:
     """Growth of total trade between two years, within one statistical series where one holds both ends.
 
     The series is the first of :data:`PRECEDENCE` holding both years for ``side``: UN Comtrade, then IMF DOTS (for
@@ -274,7 +274,7 @@ def series_growth(
     last = next((s for s in PRECEDENCE if end in held[s].index), None)
     if both[:1] == [COMTRADE]:
         result = _result(held, code, side, start, end, COMTRADE, COMTRADE, None, real, cpi, base_year)
-        return result | {"cautions": revision_cautions(long, code, side, (start, end))}
+        return result.with_details(cautions=revision_cautions(long, code, side, (start, end)))
     if held[COMTRADE].empty or first is None or last is None or both:
         return _dots_or_published(trade, published_table, series, code, start, end, side, real, cpi, base_year)
     a, b = (first, last) if PRECEDENCE.index(first) <= PRECEDENCE.index(last) else (last, first)
@@ -294,7 +294,7 @@ def _dots_or_published(
     real: bool,
     cpi: pd.DataFrame | None,
     base_year: int | None,
-) -> dict[str, Any]:
+) -> growth.GrowthResult:
     """Where UN Comtrade plays no part: DOTS alone, or DOTS joined to the published China-customs figures."""
     dots_last = int(trade["year"].max())
     if max(start, end) <= dots_last:
@@ -302,7 +302,9 @@ def _dots_or_published(
             trade, "all" if code == GROUP else code, start, end, side=side, real=real, cpi=cpi, base_year=base_year
         )
         if code != GROUP:
-            result |= {"series": [series_label(DOTS, side, code)] * 2, "chain": dict(joined=False, crosses=False)}
+            result = result.with_details(
+                series=[series_label(DOTS, side, code)] * 2, chain=dict(joined=False, crosses=False)
+            )
         return result
     if real or side != "china":
         raise ValueError(
@@ -342,7 +344,7 @@ def _result(
     real: bool,
     cpi: pd.DataFrame | None,
     base_year: int | None,
-) -> dict[str, Any]:
+) -> growth.GrowthResult:
     labels = [series_label(first, side, code), series_label(last, side, code)]
     refused = check is not None and not check["allowed"]
     v0, v1 = (float(held[s].at[y, "value_usd_millions"]) for s, y in ((first, start), (last, end)))

@@ -191,7 +191,7 @@ def joined_series(trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataF
 
 def chained_growth(
     trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataFrame, partner: str, start: int, end: int
-) -> dict[str, Any]:
+) -> growth.GrowthResult:
     """Growth of China-side total trade between two years on the one series DOTS + published China customs.
 
     Both years in DOTS: :func:`tradeviz.measures.growth.growth_summary`.  Otherwise the values come from

@@ -60,9 +60,9 @@ def headline() -> dict:
     ]
     latest = latest.sort_values("year").iloc[-1]
     return {
-        "start": seed["start_value"],
-        "end": seed["end_value"],
-        "multiple": seed["multiple"],
+        "start": seed.start_value,
+        "end": seed.end_value,
+        "multiple": seed.multiple,
         "latest_year": int(latest["year"]),
         "latest": float(latest["value_usd_millions"]),
     }

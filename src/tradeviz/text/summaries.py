@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import pandas as pd
 
 from tradeviz import countries
-from tradeviz.measures.common import OK, SIDES
+from tradeviz.measures.common import SIDES
+from tradeviz.measures.growth import GrowthResult
 from tradeviz.measures.partners import CUSTOMS_UNION, customs_union_note
 from tradeviz.text import numbers
 from tradeviz.text.numbers import format_usd
@@ -38,45 +36,47 @@ def format_top(top: pd.DataFrame, reporter: str, year: int, flow: str = "total")
     return "\n".join(lines)
 
 
-def format_growth(result: Mapping[str, Any]) -> str:
-    """Human-readable lines for a :func:`growth_summary` / :func:`published_growth` result."""
-    side = SIDES.get(result["side"], result["side"])
-    series = result.get("series")
+def format_growth(result: GrowthResult) -> str:
+    """The text form of a :class:`~tradeviz.measures.growth.GrowthResult` (``tradeviz growth``): values, multiple
+    and CAGR or why not computable, cautions, how a chain was joined, and the sources."""
+    details = result.details
+    side = SIDES.get(result.side, result.side)
+    series = details.get("series")
     source = {
         "published": f"published figures, {side}",
         "DOTS + published": "IMF DOTS trade table and published figures, China's customs",
         "trade": f"IMF DOTS trade table, {side}",
-    }.get(result["source"], " + ".join(dict.fromkeys(series)) if series else f"trade table, {side}")
-    span = f"{result['start_year']}–{result['end_year']}"
-    head = f"{result['partner_name']} ({result['partner']}) — {result['measure'].replace('_', ' ')} with China, {span}"
+    }.get(result.source, " + ".join(dict.fromkeys(series)) if series else f"trade table, {side}")
+    span = f"{result.start_year}–{result.end_year}"
+    head = f"{result.partner_name} ({result.partner}) — {result.measure.replace('_', ' ')} with China, {span}"
 
     def amount(value: float | None) -> str:
         return "n/a" if value is None else numbers.fixed(value, 1)
 
-    lines = [head, f"  {amount(result['start_value'])} → {amount(result['end_value'])} {result['unit']}"]
-    if result["status"] == OK:
-        cagr = numbers.fixed(100 * result["cagr"], 1)
-        lines.append(f"  growth {numbers.times(result['multiple'], 2)}, CAGR {cagr} % per year")
+    lines = [head, f"  {amount(result.start_value)} → {amount(result.end_value)} {result.unit}"]
+    if result.ok:
+        cagr = numbers.fixed(100 * (result.cagr or 0.0), 1)
+        lines.append(f"  growth {numbers.times(result.multiple or 0.0, 2)}, CAGR {cagr} % per year")
     else:
-        lines.append(f"  not computable: {result['reason']}")
-    if result["deflator"]:
-        lines.append(f"  deflator: {result['deflator']}")
+        lines.append(f"  not computable: {result.reason}")
+    if result.deflator:
+        lines.append(f"  deflator: {result.deflator}")
     estimated = [
-        y for y, e in zip((result["start_year"], result["end_year"]), result.get("imf_estimate", []), strict=False) if e
+        y for y, e in zip((result.start_year, result.end_year), details.get("imf_estimate", []), strict=False) if e
     ]
     if estimated:
         lines.append(
             f"  caution: the value for {' and '.join(map(str, estimated))} includes IMF estimates "
             "(derived from China's figures), not the partner's own report"
         )
-    for caution in result.get("cautions", []):
+    for caution in details.get("cautions", []):
         lines.append(f"  caution: {caution}")
-    chain = result.get("chain")
+    chain = details.get("chain")
     if chain and series and not chain.get("joined"):
         lines.append(f"  computed within one statistical series, {series[0]}: no join needed")
     elif chain and series and chain.get("joined"):
         lines.append(
-            f"  chain: {result['start_year']} from {series[0]}, {result['end_year']} from {series[1]}"
+            f"  chain: {result.start_year} from {series[0]}, {result.end_year} from {series[1]}"
             + (f" ({', '.join(chain['figure_ids'])})" if chain.get("figure_ids") else "")
         )
         lines.append(f"  overlap check (tolerance {chain['tolerance']:.0%}): {chain['overlap_check']}")
@@ -86,6 +86,6 @@ def format_growth(result: Mapping[str, Any]) -> str:
         lines.append(f"  overlap check (tolerance {numbers.pct(chain['tolerance'], 0)}): {chain['overlap_check']}")
     elif chain:
         lines.append(f"  published China-customs figures only (DOTS ends in {chain['last_dots_year']})")
-    ids = ", ".join(result["source_ids"]) or "no value was read"
+    ids = ", ".join(result.source_ids) or "no value was read"
     lines.append(f"  source: {source} ({ids})")
     return "\n".join(lines)
