@@ -40,3 +40,20 @@ def test_the_tests_are_laid_out_like_the_package() -> None:
     folders = {p.name for p in tests.iterdir() if p.is_dir() and p.name not in {"fixtures", "__pycache__"}}
     subpackages = {p.parent.name for p in paths.PACKAGE_DIR.glob("*/__init__.py")}
     assert folders <= subpackages, f"test folders that are no subpackage of tradeviz: {sorted(folders - subpackages)}"
+
+
+def test_no_import_cycle_between_modules() -> None:
+    """No module imports (directly or through others) a module that imports it: one-way imports inside the layers
+    too, not only between them (import-linter checks the layers; grimp, which it is built on, finds the cycles)."""
+    import grimp
+
+    graph = grimp.build_graph("tradeviz")
+    cycles = sorted(
+        {
+            tuple(sorted((module, imported)))
+            for module in graph.modules
+            for imported in graph.find_modules_directly_imported_by(module)
+            if graph.find_shortest_chain(importer=imported, imported=module)
+        }
+    )
+    assert not cycles, f"import cycles: {cycles}"

@@ -20,7 +20,7 @@ import io
 import math
 import numbers
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -32,8 +32,16 @@ from matplotlib.figure import Figure
 
 from tradeviz.data.ids import source_ids
 
-if TYPE_CHECKING:  # style imports this module
-    from tradeviz.charts.style import Caption
+
+class Captioned(Protocol):
+    """What the export reads of a chart's caption (:class:`tradeviz.charts.style.Caption` has it): unit and side."""
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def side(self) -> str: ...
+
 
 CHART_MIME = "application/vnd.tradeviz.chart+json"
 """The display-data type of a chart's record: {"title", "alt", "rows" (count), "csv" (the plotted table)}."""
@@ -179,7 +187,7 @@ def _value(value: float, unit: str, fmt: Callable[[float], str]) -> str:
     return f"{value:,.4g}"
 
 
-def record(fig: Figure, caption: Caption, inputs: Iterable[object], fmt: Callable[[float], str]) -> dict:
+def record(fig: Figure, caption: Captioned, inputs: Iterable[object], fmt: Callable[[float], str]) -> dict:
     """Attach the chart's record to ``fig`` (and return it): title, alt text, and the plotted table."""
     data = plotted_data(fig)
     data["source_ids"] = "; ".join(source_ids(inputs))
