@@ -30,7 +30,10 @@ def _one_level(products: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in [*FLOW, "level", "code", "value_usd_millions"] if c not in products.columns]
     if missing:
         raise ValueError(f"products lacks the columns {missing} (rows shaped like the products table)")
-    levels = products.groupby(FLOW)["level"].nunique()
+    if products["level"].nunique() <= 1:  # one level in the whole table: no flow can mix two
+        levels = pd.Series(dtype="int64")
+    else:
+        levels = products.groupby(FLOW)["level"].nunique()
     if (levels > 1).any():
         flow = dict(zip(FLOW, levels[levels > 1].index[0], strict=True))
         raise ValueError(
@@ -45,32 +48,44 @@ def _one_level(products: pd.DataFrame) -> pd.DataFrame:
     return products
 
 
-def composition(products: pd.DataFrame, by: str = "section") -> pd.DataFrame:
-    """Each flow's trade by HS section, chapter or heading: value (US$ m) and share of the flow (0–1).
-
-    One row per (year, reporter, partner, flow, <by>), largest first within a flow.
-    """
+def _sum_by(products: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Values summed per flow and ``by`` (unsorted), the column named ``by``."""
     if by not in BY:
         raise ValueError(f"by must be one of {sorted(BY)}, not {by!r}")
     products = _one_level(products)
-    key = BY[by]
-    out = products.groupby([*FLOW, key], as_index=False, sort=False)["value_usd_millions"].sum()
-    if key != by:
-        out = out.rename(columns={key: by})
-    out["share"] = out["value_usd_millions"] / out.groupby(FLOW)["value_usd_millions"].transform("sum")
-    return out.sort_values([*FLOW, "value_usd_millions", by], ascending=[True] * 4 + [False, True]).reset_index(
-        drop=True
-    )
+    out = products.groupby([*FLOW, BY[by]], as_index=False, sort=False)["value_usd_millions"].sum()
+    return out.rename(columns={BY[by]: by}) if BY[by] != by else out
+
+
+def _ranked(products: pd.DataFrame, by: str) -> pd.DataFrame:
+    """:func:`composition` with ``_flow``, an integer id of the flow (groupbys on it are far cheaper)."""
+    out = _sum_by(products, by)
+    flow_id = out.groupby(FLOW, sort=True).ngroup().to_numpy()
+    out["share"] = out["value_usd_millions"] / out.groupby(flow_id)["value_usd_millions"].transform("sum")
+    code_order = pd.factorize(out[by], sort=True)[0]
+    order = np.lexsort((code_order, -out["value_usd_millions"].to_numpy(), flow_id))  # last key sorts first
+    out = out.iloc[order].reset_index(drop=True)
+    out["_flow"] = flow_id[order]
+    return out
+
+
+def composition(products: pd.DataFrame, by: str = "section") -> pd.DataFrame:
+    """Each flow's trade by HS section, chapter or heading: value (US$ m) and share of the flow (0–1).
+
+    One row per (year, reporter, partner, flow, <by>), largest first within a flow (ties by code).
+    """
+    return _ranked(products, by).drop(columns="_flow")
 
 
 def top_products(products: pd.DataFrame, n: int = 10, by: str = "heading") -> pd.DataFrame:
     """The ``n`` largest products of each flow with their share (0–1) and cumulative share, ``rank`` 1 = largest."""
     if n < 1:
         raise ValueError(f"n must be at least 1, not {n}")
-    table = composition(products, by)
-    table["rank"] = table.groupby(FLOW).cumcount() + 1
-    table["cumulative_share"] = table.groupby(FLOW)["share"].cumsum()
-    return table[table["rank"] <= n].reset_index(drop=True)
+    table = _ranked(products, by)
+    grouped = table.groupby("_flow", sort=False)
+    table["rank"] = grouped.cumcount() + 1
+    table["cumulative_share"] = grouped["share"].cumsum()
+    return table[table["rank"] <= n].drop(columns="_flow").reset_index(drop=True)
 
 
 def concentration(products: pd.DataFrame, by: str = "heading", threshold: float = 0.8) -> pd.DataFrame:
@@ -82,23 +97,26 @@ def concentration(products: pd.DataFrame, by: str = "heading", threshold: float 
     """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
-    table = composition(products, by)
+    table = _ranked(products, by)
     table = table[table["value_usd_millions"] > 0]
-    cumulative = table.groupby(FLOW)["share"].cumsum()
+    cumulative = table.groupby("_flow", sort=False)["share"].cumsum()
     table = table.assign(
         square=table["share"] ** 2,
         below=(cumulative - table["share"]) < threshold - 1e-12,
     )
-    grouped = table.groupby(FLOW)
-    out = pd.DataFrame(
-        dict(
+    grouped = table.groupby("_flow", sort=True)
+    out = (
+        grouped[FLOW]
+        .first()
+        .assign(
             total_usd_millions=grouped["value_usd_millions"].sum(),
             products=grouped.size(),
             hhi=grouped["square"].sum(),
             products_for_threshold=grouped["below"].sum().astype("int64"),
             top_share=grouped["share"].max(),
         )
-    ).reset_index()
+    )
+    out = out.reset_index(drop=True)
     out["threshold"] = threshold
     return out
 
@@ -139,12 +157,12 @@ def change(products: pd.DataFrame, start: int, end: int, by: str = "heading") ->
     """
     if start >= end:
         raise ValueError(f"start ({start}) must be before end ({end})")
-    table = composition(products[products["year"].isin([start, end])], by)
+    table = _sum_by(products[products["year"].isin([start, end])], by)
     years = set(table["year"])
     if years != {start, end}:
         raise ValueError(f"no products in {sorted({start, end} - years)}")
     keys = ["reporter", "partner", "flow", by]
-    wide = table.pivot_table(index=keys, columns="year", values="value_usd_millions", aggfunc="sum")
+    wide = table.set_index([*keys, "year"])["value_usd_millions"].unstack("year")
     present = wide.notna()
     wide = wide.fillna(0.0)
     out = pd.DataFrame(
