@@ -44,6 +44,7 @@ refresh-notebooks: venv  ## re-execute notebooks/ in place after an intended cha
 
 bench: venv  ## benchmark scripts (print ratios against baselines measured in the same run)
 	$(BIN)/python benchmarks/bench_metrics.py
+	$(BIN)/python benchmarks/bench_products.py
 	$(BIN)/python benchmarks/bench_render.py
 
 clean:

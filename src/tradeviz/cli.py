@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+PRODUCTS_TOP_MAX = 100
 
 
 def _data_build(args: argparse.Namespace) -> int:
@@ -181,6 +182,67 @@ def _partners(args: argparse.Namespace) -> int:
     return 0
 
 
+def _products(args: argparse.Namespace) -> int:
+    from tradeviz import countries, data
+    from tradeviz.build.products import HS2012_ONLY
+    from tradeviz.measures import products as measures
+    from tradeviz.text import summaries
+
+    partner = countries.resolve(args.country, allowed=countries.FIVE)
+    level = args.level or ("heading" if args.side == "partner" else "chapter")
+    if args.side == "china" and level != "chapter":
+        raise ValueError(
+            f"--level {level} --side china: China's reports in the shipped data hold HS chapters only (seven of "
+            "them), the level both sides share; use --level chapter"
+        )
+    if not 1 <= args.top <= PRODUCTS_TOP_MAX:
+        raise ValueError(
+            f"--top {args.top}: give how many products to list, a whole number from 1 to {PRODUCTS_TOP_MAX}"
+        )
+    rows = data.load_products()
+    if args.side == "partner":
+        rows = rows[rows.reporter.eq(partner) & rows.partner.eq(countries.CHINA) & rows.flow.eq(args.flow)]
+        rows = rows[rows.level.eq("heading")]
+    else:
+        china_flow = {"exports": "imports", "imports": "exports"}[args.flow]
+        rows = rows[rows.reporter.eq(countries.CHINA) & rows.partner.eq(partner) & rows.flow.eq(china_flow)]
+        rows = rows[rows.level.eq("chapter")]
+    if rows.empty:
+        print(
+            f"error: no product data for {countries.name(partner)} in the shipped tables (they hold Kazakhstan only); "
+            "`tradeviz data fetch comtrade` (HS chapters; --hs4 for 4-digit headings) downloads it into a new "
+            "raw snapshot under data/raw (curating fetched snapshots into products is not built yet)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    years = sorted(rows.year.unique())
+    if args.year not in years:
+        raise ValueError(f"{args.year}: no product rows for that year; the shipped years are {years[0]}–{years[-1]}")
+    rows = rows[rows.year.eq(args.year)]
+    top = measures.top_products(rows, args.top, by=level)
+    totals = data.load_product_totals()
+    flow_total = totals.loc[
+        totals.year.eq(args.year)
+        & totals.reporter.eq(rows.reporter.iloc[0])
+        & totals.partner.eq(rows.partner.iloc[0])
+        & totals.flow.eq(rows.flow.iloc[0])
+        & totals.level.eq(rows.level.iloc[0]),
+        "total_usd_millions",
+    ].iloc[0]
+    top["share_of_total"] = top["value_usd_millions"] / flow_total
+    names = data.load_hs_nomenclature()
+    described = names[names.level.eq(level)].set_index("code")["description"]
+    descriptions = top[level].map(described)
+    old = top[level].map({code: reason for code, (_, reason) in HS2012_ONLY.items()})
+    top["description"] = descriptions.fillna(old.map(lambda r: f"(HS 2012) {r}" if isinstance(r, str) else ""))
+    top["source_id"] = rows.source_id.iloc[0]
+    if args.json:
+        print(top.rename(columns={level: "code"}).assign(level=level).to_json(orient="records", indent=2))
+        return 0
+    print(summaries.format_products(top, partner, args.year, args.flow, level, args.side, flow_total))
+    return 0
+
+
 def _render(args: argparse.Namespace) -> int:
     from tradeviz.reports import config, engine, render
 
@@ -326,6 +388,34 @@ def parser() -> argparse.ArgumentParser:
     )
     ranks.add_argument("--json", action="store_true", help="machine-readable output")
     ranks.set_defaults(func=_partners)
+
+    products = verbs.add_parser("products", help="what is traded: a partner's largest products with China in a year")
+    products.add_argument(
+        "country", help="one of the five (name, ISO2/ISO3, variant); product data ship for Kazakhstan"
+    )
+    products.add_argument("year", type=int, help="year (Kazakhstan's headings 2015–2024, China's chapters 2014–2024)")
+    products.add_argument(
+        "--flow",
+        choices=["exports", "imports"],
+        default="exports",
+        help="the partner's exports to China (default) or its imports from China; with --side china, the same "
+        "trade as China reports it",
+    )
+    products.add_argument(
+        "--level",
+        choices=["section", "chapter", "heading"],
+        default=None,
+        help="HS section, chapter or 4-digit heading (default: heading; with --side china, chapter, the only one)",
+    )
+    products.add_argument("--top", type=int, default=10, help=f"how many products (1–{PRODUCTS_TOP_MAX}, default 10)")
+    products.add_argument(
+        "--side",
+        choices=["partner", "china"],
+        default="partner",
+        help="whose reports: the partner's own (default, WITS headings) or China's (UN Comtrade, seven chapters)",
+    )
+    products.add_argument("--json", action="store_true", help="machine-readable output")
+    products.set_defaults(func=_products)
 
     render = verbs.add_parser("render", help="render the notebooks listed in reports.yaml into reports/")
     render.add_argument(

@@ -13,17 +13,19 @@ import pandas as pd
 import pycountry
 
 from tradeviz import countries, paths
+from tradeviz.build import products as product_tables
 from tradeviz.build.dictionary import data_dictionary
 from tradeviz.errors import BuildError
 from tradeviz.io import atomic_write_text
 from tradeviz.sources import press_figures, provenance
 from tradeviz.sources.dots import build_dots_partners, build_partner_trade, build_trade
 from tradeviz.sources.factbook import build_borders
+from tradeviz.sources.hs_nomenclature import build_hs_nomenclature
 from tradeviz.sources.press_quoted import build_bri, quoted_figures
 from tradeviz.sources.seed_article import seed_figures
 from tradeviz.sources.un_comtrade import build_comtrade
 from tradeviz.sources.wdi import build_context
-from tradeviz.sources.wits import build_wits_totals
+from tradeviz.sources.wits import build_wits_products, build_wits_totals
 
 PUBLISHED_COLUMNS = [
     "figure_id",
@@ -137,6 +139,20 @@ def build_countries() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _products_with_origin(raw: Path) -> pd.DataFrame:
+    return product_tables.build_products(build_wits_products(raw), build_comtrade(raw), build_hs_nomenclature(raw))
+
+
+def build_products(raw: Path) -> pd.DataFrame:
+    """The ``products`` table: WITS HS-4 headings (Kazakhstan's reports) and Comtrade chapters (both sides)."""
+    return _products_with_origin(raw)[product_tables.PRODUCTS_COLUMNS]
+
+
+def build_product_totals(raw: Path) -> pd.DataFrame:
+    """The ``product_totals`` table: each flow's products summed against its Comtrade total (the build's check)."""
+    return product_tables.build_product_totals(_products_with_origin(raw), build_comtrade(raw))
+
+
 def build_sources(raw: Path) -> pd.DataFrame:
     """The ``sources`` table: one row per source of every provenance record under ``raw``."""
     return pd.DataFrame(provenance.sources(raw))
@@ -150,6 +166,9 @@ BUILDERS = {
     "partner_trade": build_partner_trade,
     "comtrade": build_comtrade,
     "wits_totals": build_wits_totals,
+    "hs_nomenclature": build_hs_nomenclature,
+    "products": build_products,
+    "product_totals": build_product_totals,
     "published": build_published,
     "published_series": build_published_series,
     "published_places": build_published_places,

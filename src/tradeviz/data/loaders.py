@@ -243,6 +243,45 @@ def load_wits_totals() -> pd.DataFrame:
     return frame
 
 
+def load_hs_nomenclature() -> pd.DataFrame:
+    """The HS 2022 nomenclature: sections, chapters and headings (``level``, ``code`` as text) with descriptions."""
+    frame = load_table("hs_nomenclature")
+    frame["section_number"] = frame["section_number"].astype("int64")
+    for col in ("level", "code", "section", "description", "edition", "source_id"):
+        frame[col] = frame[col].astype(str)
+    frame["chapter"] = frame["chapter"].fillna("").astype(str)
+    return frame
+
+
+def load_products(reporter: str | None = None) -> pd.DataFrame:
+    """Trade by product: WITS HS 4-digit headings (Kazakhstan's reports) and UN Comtrade HS chapters (both sides).
+
+    One row per (year, reporter, partner, flow, level, code); value in million current US$; codes as text.
+    ``reporter`` keeps one reporter (China or Kazakhstan, any spelling).  Sum one ``level`` at a time.
+    """
+    frame = load_table("products")
+    if reporter is not None:
+        code = countries.resolve(reporter, allowed=(countries.CHINA, "KAZ"))
+        frame = frame[frame["reporter"] == code].reset_index(drop=True)
+    frame["year"] = frame["year"].astype("int64")
+    frame["in_hs2022"] = frame["in_hs2022"].astype(bool)
+    for col in ("reporter", "partner", "flow", "level", "code", "section", "chapter", "nomenclature"):
+        frame[col] = frame[col].astype(str)
+    frame["hs2022_code"] = frame["hs2022_code"].astype(str)
+    frame["source_id"] = frame["source_id"].astype(str)
+    return frame
+
+
+def load_product_totals() -> pd.DataFrame:
+    """The build's add-up check: per flow, year and level, the products' sum against the flow's total."""
+    frame = load_table("product_totals")
+    frame["year"] = frame["year"].astype("int64")
+    frame["products"] = frame["products"].astype("int64")
+    for col in ("reporter", "partner", "flow", "level", "check", "source_id"):
+        frame[col] = frame[col].astype(str)
+    return frame
+
+
 def load_dots_partners() -> pd.DataFrame:
     """Codes of the DOTS partners: kind (country, former_country, aggregate, unallocated), name, DOTS label."""
     frame = load_table("dots_partners")

@@ -115,3 +115,53 @@ def build_wits_totals(raw: Path) -> pd.DataFrame:
             )
     table = pd.DataFrame(rows, columns=WITS_TOTALS_COLUMNS)
     return table.sort_values(["year", "reporter", "partner", "flow"]).reset_index(drop=True)
+
+
+WITS_PRODUCTS_COLUMNS = [
+    "year",
+    "reporter",
+    "partner",
+    "flow",
+    "level",
+    "code",
+    "nomenclature",
+    "value_usd_millions",
+    "source_id",
+    "source_file",
+    "source_line",
+]
+
+
+def build_wits_products(raw: Path) -> pd.DataFrame:
+    """Kazakhstan's HS 4-digit rows with China and the World, one per (year, partner, flow, heading).
+
+    Value in US$ millions (TradeValuein1000USD / 1000); nomenclature "HS 2012" (WITS H4); ``source_file`` and
+    ``source_line`` (1 = the file's first record) let a later check name the row it refuses.
+    """
+    folder = raw / FOLDER
+    source_id = provenance.read_record(folder)["sources"][0]["source_id"]
+    frames = []
+    for name, (partner, flow, code) in FILES.items():
+        path = folder / name
+        if not path.exists():
+            raise BuildError(f"{path}: missing; restore it from the stored copy ({folder / 'SOURCE.md'}).")
+        frame = read_wits_hs4(path, partner, flow, code)
+        frames.append(
+            pd.DataFrame(
+                dict(
+                    year=frame["Year"].astype("int64"),
+                    reporter="KAZ",
+                    partner=partner,
+                    flow=flow,
+                    level="heading",
+                    code=frame["ProductCode"],
+                    nomenclature="HS 2012",
+                    value_usd_millions=pd.to_numeric(frame["TradeValuein1000USD"]).astype("float64") / 1000,
+                    source_id=source_id,
+                    source_file=str(path),
+                    source_line=range(1, len(frame) + 1),
+                )
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)[WITS_PRODUCTS_COLUMNS]
+    return table.sort_values(["year", "reporter", "partner", "flow", "code"]).reset_index(drop=True)

@@ -36,6 +36,31 @@ def format_top(top: pd.DataFrame, reporter: str, year: int, flow: str = "total")
     return "\n".join(lines)
 
 
+def format_products(top: pd.DataFrame, partner: str, year: int, flow: str, level: str, side: str, total: float) -> str:
+    """The top products of ``tradeviz products`` as text: rank, code, description, value and shares."""
+    name = countries.name(partner)
+    if side == "partner":
+        whose = f"{name}'s own reports (WITS, HS 2012)"
+        what = f"{name}'s {flow} {'to' if flow == 'exports' else 'from'} China"
+        share_word = "share of the flow"
+    else:
+        china_flow = {"exports": "imports from", "imports": "exports to"}[flow]
+        whose = "China's reports (UN Comtrade; seven HS chapters only)"
+        what = f"China's {china_flow} {name} ({name}'s {flow} as China reports them)"
+        share_word = "share of China's total"
+    lines = [f"{what} in {year}, by HS {level}, from {whose}; total {format_usd(total, 1)}:"]
+    width = min(max(len(d) for d in top["description"]), 60)
+    for row in top.itertuples():
+        text = row.description if len(row.description) <= width else row.description[: width - 1] + "…"
+        share = row.share_of_total if side == "china" else row.share
+        lines.append(
+            f"{row.rank:>3}  {getattr(row, level):<5}  {text:<{width}}  {format_usd(row.value_usd_millions, 1):>10}"
+            f"  {numbers.pct(share):>6}"
+        )
+    lines.append(f"Shares: {share_word}. Source: {top['source_id'].iloc[0]}.")
+    return "\n".join(lines)
+
+
 def format_growth(result: GrowthResult) -> str:
     """The text form of a :class:`~tradeviz.measures.growth.GrowthResult` (``tradeviz growth``): values, multiple
     and CAGR or why not computable, cautions, how a chain was joined, and the sources."""
