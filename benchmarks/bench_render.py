@@ -16,7 +16,9 @@ notebook for 5 partners x 7 start years.  For each, in fresh processes so that i
 It prints, per fan-out, the median and range of the per-pair ratios ours/floor (goal: <= 1.0 for 7, <= 0.8
 for 35), ours/naive, and nochange/ours (goal < 0.1).  ``--breakdown`` also measures where the time of one report
 goes (kernel start and papermill overhead, the import cell, the rest of the body, the HTML export), with a
-kernel started per report and with a kernel forked from the warm template.
+kernel started per report and with a kernel forked from the warm template, then the slowest cells of each
+notebook across ``--breakdown-runs`` runs (``--cells N`` per notebook; ``--breakdown-only`` skips the fan-outs,
+``--forked-only`` the kernel-per-report mode).
 A script, not a test: timings depend on the machine.
 """
 
@@ -199,8 +201,10 @@ def report_ratios(label: str, times: dict[str, list[float]], goal: float) -> lis
     return rows
 
 
-def breakdown(config_path: Path, jobs: int) -> None:
-    """Median seconds per report of each phase, kernel started per report vs forked from the template."""
+def breakdown(config_path: Path, jobs: int, runs: int = 1, top: int = 5, forked_only: bool = False) -> None:
+    """Median seconds per report of each phase, kernel started per report vs forked from the template; then, per
+    notebook, its ``top`` slowest cells across every run of both modes (papermill's own per-cell durations, read
+    from its output before tradeviz normalises them away)."""
     import os
     import tempfile as tf
 
@@ -218,6 +222,11 @@ def breakdown(config_path: Path, jobs: int) -> None:
         "kernel per report": execute.kernel_manager_class(),
         "forked from template": kernels.template_kernel_manager_class(),
     }
+    if forked_only:
+        del modes["kernel per report"]
+
+    cells: dict[tuple[str, int], list[float]] = {}
+    first_lines: dict[tuple[str, int], str] = {}
 
     def one(report, manager) -> tuple[float, float, float, float]:
         with tf.TemporaryDirectory() as scratch:
@@ -236,6 +245,11 @@ def breakdown(config_path: Path, jobs: int) -> None:
             executed = time.perf_counter() - start
         code = [c for c in nb.cells if c.cell_type == "code"]
         durations = [c.metadata.papermill.get("duration") or 0.0 for c in code]
+        for i, (cell, seconds) in enumerate(zip(code, durations, strict=True)):
+            key = (report.notebook, i)
+            cells.setdefault(key, []).append(seconds)
+            lines = [line for line in cell.source.splitlines() if line.strip() and not line.startswith(("%", "#"))]
+            first_lines[key] = (lines[0] if lines else cell.source.split("\n")[0])[:70]
         first_import = next((i for i, c in enumerate(code) if "import " in c.source), 0)
         start = time.perf_counter()
         execute._normalise(nb, report)
@@ -251,12 +265,27 @@ def breakdown(config_path: Path, jobs: int) -> None:
     try:
         for mode, manager in modes.items():
             one(reports[0], manager)  # warm the disk cache
-            rows = [one(r, manager) for r in reports]
+            cells.clear()
+            rows = [one(r, manager) for _ in range(runs) for r in reports]
             cols = [statistics.median(c) for c in zip(*rows, strict=True)]
             total = statistics.median([sum(r) for r in rows])
             print(f"| {mode} | " + " | ".join(f"{c:.2f}" for c in cols) + f" | {total:.2f} |", flush=True)
     finally:
         eng.close()
+    print_cells(cells, first_lines, top)
+
+
+def print_cells(cells: dict[tuple[str, int], list[float]], first_lines: dict[tuple[str, int], str], top: int) -> None:
+    """Per notebook: body seconds (median over its runs) and its ``top`` slowest code cells, median (range)."""
+    print("\n## The slowest cells of each notebook (forked kernels; s per run, median (range) over all its runs)")
+    for notebook in sorted({nb for nb, _ in cells}):
+        mine = {i: v for (nb, i), v in cells.items() if nb == notebook}
+        n = len(next(iter(mine.values())))
+        body = [sum(v[r] for v in mine.values()) for r in range(n)]
+        print(f"\n### {notebook}: body {spread(body)} s, {len(mine)} code cells, {n} runs")
+        print("| code cell | seconds | first line |\n|---:|---:|---|")
+        for i in sorted(mine, key=lambda i: statistics.median(mine[i]), reverse=True)[:top]:
+            print(f"| {i} | {spread(mine[i])} | `{first_lines[notebook, i]}` |")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -268,6 +297,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-naive", action="store_true", help="skip the naive shell loop")
     parser.add_argument("--only", choices=["7", "35"], default=None, help="one fan-out only")
     parser.add_argument("--breakdown", action="store_true", help="also measure the time per report by phase")
+    parser.add_argument("--breakdown-runs", type=int, default=1, help="runs of each report in the breakdown")
+    parser.add_argument("--cells", type=int, default=5, help="slowest cells listed per notebook in the breakdown")
+    parser.add_argument("--forked-only", action="store_true", help="breakdown: forked kernels only")
+    parser.add_argument("--breakdown-only", action="store_true", help="the breakdown only (no fan-outs)")
     args = parser.parse_args(argv)
 
     config_path = (args.config or default_config()).resolve()
@@ -277,12 +310,13 @@ def main(argv: list[str] | None = None) -> None:
         tmp = Path(tmp_name)
         configs = fan_outs(config_path, tmp)
         for label, goal in (("7", 1.0), ("35", 0.8)):
-            if args.only in (None, label):
+            if args.only in (None, label) and not args.breakdown_only:
                 rows += report_ratios(label, bench_fan_out(label, configs[label], tmp, args), goal)
-        print("\n| reports | ratio (per pair) | median (range) | goal |\n|---|---|---:|---:|")
-        print("\n".join(rows))
-        if args.breakdown:
-            breakdown(configs["7"], args.jobs)
+        if rows:
+            print("\n| reports | ratio (per pair) | median (range) | goal |\n|---|---|---:|---:|")
+            print("\n".join(rows))
+        if args.breakdown or args.breakdown_only:
+            breakdown(configs["7"], args.jobs, args.breakdown_runs, args.cells, args.forked_only)
 
 
 if __name__ == "__main__":

@@ -241,16 +241,22 @@ def house_style(func: Callable[_P, Figure]) -> Callable[_P, Figure]:
 
 
 def settle_layout(fig: Figure) -> None:
-    """Draw once inside the house style, then freeze the layout.
+    """Lay the figure out once inside the house style, then freeze the layout.
 
-    Ticks (and their labels and grid lines) are created lazily at the first draw, from the rcParams
-    current at that moment, so drawing here, inside the house style, keeps the style when the
-    figure is drawn later outside it (Jupyter's inline display, a caller's savefig).  Freezing the
-    constrained layout computed by that draw makes every later rendering byte-identical (further
-    draws would only move it by sub-pixel amounts, at ~0.1 s each).  To edit a returned figure and
-    re-run the layout: ``fig.set_layout_engine("constrained")``.
+    Ticks (and their labels and grid lines) are created lazily, at the first draw or layout, from
+    the rcParams current at that moment, so laying out here, inside the house style, keeps the style
+    when the figure is drawn later outside it (Jupyter's inline display, a caller's savefig).
+    Freezing the constrained layout makes every later rendering byte-identical (further layouts
+    would only move it by sub-pixel amounts, at ~0.1 s each).  A constrained layout is computed
+    directly (it measures every artist, creating the ticks): the one draw of the figure is then its
+    rendering, not a second, invisible draw here.  To edit a returned figure and re-run the layout:
+    ``fig.set_layout_engine("constrained")``.
     """
-    fig.draw_without_rendering()
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.execute(fig)
+    else:
+        fig.draw_without_rendering()
     fig.set_layout_engine("none")
 
 

@@ -22,9 +22,14 @@ panel; the others are thin wrappers for China and the five.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
 import numbers
 import warnings
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import ParamSpec
 
 import numpy as np
 import numpy.typing as npt
@@ -174,6 +179,35 @@ def join_ids(ids: Iterable[object]) -> str:
     return "; ".join(sorted({i for s in ids if isinstance(s, str) for i in s.split("; ") if i}))
 
 
+def join_ids_by_group(groups: np.ndarray, n_groups: int, ids: pd.Series | np.ndarray) -> np.ndarray:
+    """:func:`join_ids` of each group's ids at once: element ``g`` = ``join_ids(ids[groups == g])`` (object array).
+
+    ``groups`` holds a group number (0 .. n_groups − 1) per row, e.g. ``DataFrame.groupby(...).ngroup()``.  The
+    join is formed once per distinct combination of ids, not per group, so a table of thousands of groups with a
+    handful of sources costs milliseconds.
+    """
+    codes, labels = pd.factorize(ids)
+    labels = np.asarray(labels, dtype=object)
+    out = np.full(n_groups, "", dtype=object)
+    present = codes >= 0
+    if not present.any():
+        return out
+    width = len(labels)
+    pairs = np.unique(np.asarray(groups, dtype=np.int64)[present] * width + codes[present])  # sorted by group
+    group, code = pairs // width, pairs % width
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    single = np.r_[starts[1:], len(pairs)] - starts == 1
+    one = np.array([join_ids([label]) for label in labels], dtype=object)
+    out[group[starts[single]]] = one[code[starts[single]]]
+    joined: dict[tuple[int, ...], str] = {}
+    for start, stop in zip(starts[~single], np.r_[starts[1:], len(pairs)][~single], strict=True):
+        combo = tuple(code[start:stop].tolist())
+        if combo not in joined:
+            joined[combo] = join_ids(labels[list(combo)])
+        out[group[start]] = joined[combo]
+    return out
+
+
 def ids_from_codes(codes: Sequence[np.ndarray], labels: Sequence[np.ndarray]) -> pd.Categorical:
     """Row-wise union of source ids; ``codes[i]`` indexes ``labels[i]`` (−1 = none).
 
@@ -212,3 +246,62 @@ def with_ids(frame: pd.DataFrame, extra: Iterable[object]) -> pd.Series:
 def float_or_none(value: float | None) -> float | None:
     """A JSON-safe number: NaN/NA -> None."""
     return None if value is None or pd.isna(value) else float(value)
+
+
+_P = ParamSpec("_P")
+MEMO_SIZE = 64
+"""Results kept per memoised measure (the least recently used is dropped first)."""
+
+
+def _fingerprint(value: object) -> Hashable | None:
+    """A hashable key for an argument, by content; None for a value that has none (the call is not memoised)."""
+    if isinstance(value, pd.DataFrame):
+        rows = pd.util.hash_pandas_object(value, index=True).to_numpy()
+        return (
+            "frame",
+            tuple(map(str, value.columns)),
+            tuple(map(str, value.dtypes)),
+            type(value.index).__name__,
+            len(value),
+            hashlib.sha256(rows.tobytes()).hexdigest(),
+        )
+    if value is None or isinstance(value, str | bool | int | float):
+        return (type(value).__name__, value)
+    if isinstance(value, tuple | list | frozenset | set | range):
+        items = [_fingerprint(v) for v in (sorted(value, key=repr) if isinstance(value, set | frozenset) else value)]
+        return None if any(i is None for i in items) else (type(value).__name__, tuple(items))
+    return None
+
+
+def memoised(func: Callable[_P, pd.DataFrame]) -> Callable[_P, pd.DataFrame]:
+    """Compute a pure measure once per distinct input (tables compared by content), return a copy each time.
+
+    Many report cells ask for the same result of the same curated tables (``partner_totals(trade)``, the overlap
+    table); each call hashes its tables (milliseconds) instead of recomputing.  The cached frame is never handed
+    out: every caller gets its own deep copy, so changing a result, or an input after the call, changes nothing
+    for a later call.  A call that raises is not cached, nor one with an argument that has no content key.
+    """
+    cache: OrderedDict[Hashable, pd.DataFrame] = OrderedDict()
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> pd.DataFrame:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError:
+            return func(*args, **kwargs)  # let the function itself say what is wrong
+        bound.apply_defaults()  # f(t, "KAZ") and f(t, partner="KAZ", side="china") are one call
+        parts = [_fingerprint(v) for v in bound.arguments.values()]
+        if any(p is None for p in parts):
+            return func(*args, **kwargs)
+        key = tuple(zip(bound.arguments, parts, strict=True))
+        if key in cache:
+            cache.move_to_end(key)
+        else:
+            cache[key] = func(*args, **kwargs)
+            while len(cache) > MEMO_SIZE:
+                cache.popitem(last=False)
+        return cache[key].copy(deep=True)
+
+    wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]
+    return wrapper

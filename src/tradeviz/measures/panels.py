@@ -9,7 +9,16 @@ import pandas as pd
 
 from tradeviz import countries
 from tradeviz.countries import CHINA, FIRST_YEAR_AS_STATES, FIVE, GROUP
-from tradeviz.measures.common import SIDES, TRADE_COLUMNS, VALUE, check_side, ids_from_codes, join_ids, require
+from tradeviz.measures.common import (
+    SIDES,
+    TRADE_COLUMNS,
+    VALUE,
+    check_side,
+    ids_from_codes,
+    join_ids,
+    memoised,
+    require,
+)
 
 Scatter = Callable[[np.ndarray, float], tuple[np.ndarray, np.ndarray]]
 """``scatter(values, fill)`` of :func:`flow_cells`: per-row values -> (exports-row, imports-row values) per pair."""
@@ -150,6 +159,7 @@ def partner_panel(trade: pd.DataFrame, members: tuple[str, ...], side: str, labe
     return panel.reset_index()
 
 
+@memoised
 def total_trade(
     trade: pd.DataFrame, partner: str | Iterable[str] = "all", side: str = "china", *, exclude: str | Iterable[str] = ()
 ) -> pd.DataFrame:
@@ -182,6 +192,7 @@ def total_trade(
     return out.reset_index()
 
 
+@memoised
 def partner_totals(trade: pd.DataFrame, side: str = "china", *, include_group: bool = True) -> pd.DataFrame:
     """Total trade per year for each of the five, plus the five together (``CA5``) when ``include_group``.
 
@@ -251,6 +262,7 @@ def hhi(frame: pd.DataFrame, share: str = "share", by: Sequence[str] = ("year",)
     return out
 
 
+@memoised
 def partner_shares(trade: pd.DataFrame, side: str = "china", *, exclude: str | Iterable[str] = ()) -> pd.DataFrame:
     """Each partner's share of China's total trade with the five (or the five minus ``exclude``), per year."""
     members, label, _ = resolve_members("all", exclude)
@@ -260,6 +272,7 @@ def partner_shares(trade: pd.DataFrame, side: str = "china", *, exclude: str | I
     return out[["year", "partner", "side", "total", "share", "complete", "source_ids"]]
 
 
+@memoised
 def concentration(trade: pd.DataFrame, side: str = "china", *, exclude: str | Iterable[str] = ()) -> pd.DataFrame:
     """HHI of the partners' shares per year (see :func:`hhi`), with ``side`` and ``source_ids``."""
     parts = partner_shares(trade, side, exclude=exclude)

@@ -85,7 +85,11 @@ def partner_totals(partner_trade: pd.DataFrame) -> pd.DataFrame:
     out["total"] = out[["exports", "imports"]].sum(axis=1, min_count=1)
     out["complete"] = out[["exports", "imports"]].notna().all(axis=1)
     out["imf_estimate"] = grouped["imf_estimate"].any().to_numpy()
-    out["source_ids"] = grouped["source_id"].agg(common.join_ids).to_numpy()
+    number = grouped.ngroup().to_numpy()
+    kept = number >= 0  # NaN (a row with a missing key, left out of every group) is not >= 0
+    out["source_ids"] = common.join_ids_by_group(
+        number[kept].astype(np.int64), len(out), partner_trade["source_id"].to_numpy()[kept]
+    )
     return out
 
 
@@ -94,7 +98,11 @@ def world_totals(partner_trade: pd.DataFrame) -> pd.DataFrame:
 
     Missing (a flow blank, or no World row at all in a year the reporter has other rows) gives NaN.
     """
-    totals = partner_totals(partner_trade)
+    return _world_totals(partner_totals(partner_trade))
+
+
+def _world_totals(totals: pd.DataFrame) -> pd.DataFrame:
+    """:func:`world_totals` from the :func:`partner_totals` of the same rows."""
     grid = totals[["year", "reporter"]].drop_duplicates()
     world = totals.loc[totals["partner"].eq(WORLD), ["year", "reporter", "exports", "imports", "imf_estimate"]]
     out = grid.merge(world, on=["year", "reporter"], how="left")
@@ -113,12 +121,20 @@ def partner_shares(partner_trade: pd.DataFrame, reporter: str | None = None, flo
     complete, imf_estimate, world_value, world_status, share (fraction), rank (countries and former countries
     only; <NA> for aggregates and residuals), n_ranked, customs_union, source_ids.
     """
+    return _shares_and_world(partner_trade, reporter, flow)[0]
+
+
+def _shares_and_world(
+    partner_trade: pd.DataFrame, reporter: str | None, flow: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`partner_shares` and the :func:`world_totals` of the same rows, from one :func:`partner_totals`."""
     _check_flow(flow)
     rows = partner_trade if reporter is None else partner_trade.loc[partner_trade["reporter"].eq(_reporter(reporter))]
     if rows.empty:
         raise ValueError(f"no partner_trade rows for reporter {reporter!r}")
     totals = partner_totals(rows)
-    world = world_totals(rows)
+    years = _world_totals(totals)
+    world = years.copy()
     world_col = {"total": "world_total", "exports": "world_exports", "imports": "world_imports"}[flow]
     world = world.assign(world_value=world[world_col])
     if flow != "total":  # a flow's world value needs only that flow
@@ -161,7 +177,8 @@ def partner_shares(partner_trade: pd.DataFrame, reporter: str | None = None, flo
         "customs_union",
         "source_ids",
     ]
-    return out[columns].sort_values(["reporter", "year", "rank", "partner"], na_position="last").reset_index(drop=True)
+    shares = out[columns].sort_values(["reporter", "year", "rank", "partner"], na_position="last")
+    return shares.reset_index(drop=True), years
 
 
 def partner_share(partner_trade: pd.DataFrame, reporter: str, partner: str, flow: str = "total") -> pd.DataFrame:
@@ -171,7 +188,7 @@ def partner_share(partner_trade: pd.DataFrame, reporter: str, partner: str, flow
     """
     code = _reporter(reporter)
     rows = partner_trade.loc[partner_trade["reporter"].eq(code)]
-    return _one_partner(partner_shares(rows, code, flow), world_totals(rows), code, partner, flow)
+    return _one_partner(*_shares_and_world(rows, code, flow), code, partner, flow)
 
 
 def _one_partner(shares: pd.DataFrame, years: pd.DataFrame, code: str, partner: str, flow: str) -> pd.DataFrame:
@@ -233,7 +250,7 @@ def china_and_russia(partner_trade: pd.DataFrame, reporter: str | None = None, f
     frames = []
     for code in reporters:
         rows = partner_trade.loc[partner_trade["reporter"].eq(code)]
-        shares, years = partner_shares(rows, code, flow), world_totals(rows)
+        shares, years = _shares_and_world(rows, code, flow)
         china = _one_partner(shares, years, code, CHINA, flow)
         russia = _one_partner(shares, years, code, RUSSIA, flow)
         out = china[["year", "reporter", "world_status", "customs_union"]].copy()

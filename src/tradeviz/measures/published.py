@@ -57,6 +57,7 @@ def dots_china_side(trade: pd.DataFrame) -> pd.DataFrame:
     return rows.dropna(subset=["dots_usd_millions"]).drop(columns="flow")
 
 
+@common.memoised
 def overlap_table(
     trade: pd.DataFrame, published: pd.DataFrame, *, tolerance: float = OVERLAP_TOLERANCE, window: int = OVERLAP_WINDOW
 ) -> pd.DataFrame:

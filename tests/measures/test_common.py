@@ -1,0 +1,54 @@
+"""The shared helpers of the measures: the group-wise join of source ids, memoised measures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tradeviz.measures.common import join_ids, join_ids_by_group, memoised
+
+
+def test_join_ids_by_group_equals_join_ids_of_each_group() -> None:
+    rng = np.random.default_rng(18)
+    choices = np.array(["b", "a", "a; c", "", None, "c; b"], dtype=object)
+    ids = pd.Series(choices[rng.integers(0, len(choices), 500)], dtype="string")
+    groups = rng.integers(0, 90, 500)  # some of the 100 groups get no row at all
+    got = join_ids_by_group(groups, 100, ids)
+    expected = [join_ids(ids[groups == g]) for g in range(100)]
+    assert got.dtype == object and list(got) == expected
+
+
+def test_join_ids_by_group_without_ids() -> None:
+    assert list(join_ids_by_group(np.array([0, 1, 1]), 3, pd.Series([None, None, None], dtype="string"))) == [""] * 3
+
+
+def test_memoised_hands_out_copies_and_follows_the_content_of_its_tables() -> None:
+    calls = []
+
+    @memoised
+    def doubled(frame: pd.DataFrame, factor: int = 2) -> pd.DataFrame:
+        calls.append(1)
+        return frame.assign(value=frame["value"] * factor)
+
+    frame = pd.DataFrame({"value": [1.0, 2.0]})
+    first = doubled(frame)
+    first.loc[0, "value"] = 99.0  # a caller changing its result changes nothing for the next one
+    assert doubled(frame, factor=2)["value"].tolist() == [2.0, 4.0] and len(calls) == 1  # same call, bound alike
+    frame.loc[1, "value"] = 3.0  # an input changed since: computed again
+    assert doubled(frame)["value"].tolist() == [2.0, 6.0] and len(calls) == 2
+    assert doubled(frame.astype("float32"))["value"].dtype == "float32" and len(calls) == 3  # dtypes are content
+    assert doubled(frame, 3)["value"].tolist() == [3.0, 9.0] and len(calls) == 4
+
+
+def test_memoised_measures_equal_the_computed_ones() -> None:
+    from tradeviz import data
+    from tradeviz.measures import panels, published
+
+    trade = data.load_trade()
+    for func, args in [
+        (panels.partner_totals, (trade, "partner")),
+        (panels.total_trade, (trade, "KAZ")),
+        (published.overlap_table, (trade, data.load_published())),
+    ]:
+        func(*args)
+        pd.testing.assert_frame_equal(func(*args), func.__wrapped__(*args), check_exact=True)  # type: ignore[attr-defined]
