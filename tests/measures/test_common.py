@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -45,10 +47,11 @@ def test_memoised_measures_equal_the_computed_ones() -> None:
     from tradeviz.measures import panels, published
 
     trade = data.load_trade()
-    for func, args in [
+    cases: list[tuple[Any, tuple[Any, ...]]] = [
         (panels.partner_totals, (trade, "partner")),
         (panels.total_trade, (trade, "KAZ")),
         (published.overlap_table, (trade, data.load_published())),
-    ]:
+    ]
+    for func, args in cases:
         func(*args)
-        pd.testing.assert_frame_equal(func(*args), func.__wrapped__(*args), check_exact=True)  # type: ignore[attr-defined]
+        pd.testing.assert_frame_equal(func(*args), func.__wrapped__(*args), check_exact=True)
