@@ -99,7 +99,6 @@ def _data_fetch(args: argparse.Namespace) -> int:
                 end=args.end,
                 policy=_fetch_policy(args, 1.5),
             )
-            what = f"{result.observations} observations"
         else:
             end = args.end if args.end is not None else datetime.now(UTC).year - 1
             start = args.start if args.start is not None else 2014
@@ -108,7 +107,6 @@ def _data_fetch(args: argparse.Namespace) -> int:
             result = comtrade.fetch(
                 _fetch_raw_root(args), range(start, end + 1), hs4=args.hs4, policy=_fetch_policy(args, 1.0)
             )
-            what = f"{result.records} records"
     except errors.FetchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("nothing was written under the raw root; earlier snapshots are untouched", file=sys.stderr)
@@ -119,8 +117,8 @@ def _data_fetch(args: argparse.Namespace) -> int:
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     print(
-        f"wrote {result.folder} ({what}): {result.made} request(s) made ({result.http_calls} HTTP call(s) with "
-        f"retries), {result.kept} kept from an interrupted run"
+        f"wrote {result.folder} ({result.rows} {result.unit}): {result.made} request(s) made "
+        f"({result.http_calls} HTTP call(s) with retries), {result.kept} kept from an interrupted run"
     )
     return 0
 

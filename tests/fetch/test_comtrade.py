@@ -104,7 +104,7 @@ def test_a_fetch_replays_real_records_into_a_snapshot_and_resumes(tmp_path: Path
     folder = raw / "un-comtrade" / DATE
     assert result.made == 24 and result.kept == 0
     expected = sum(1 for r in RECORDS if r["refYear"] == 2014)
-    assert result.records == expected > 0
+    assert result.rows == expected > 0
     assert "KGZ, TJK, TKM, UZB" in result.notes[0]  # the fixtures hold only China's and Kazakhstan's reports
     record = provenance.read_record(folder)
     assert len(record["requests"]) == 24 and provenance.verify(raw) == []

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tradeviz.fetch.errors import BadResponseError, IncompleteError
 from tradeviz.fetch.http import Client, Policy
-from tradeviz.fetch.snapshot import Snapshot
+from tradeviz.fetch.snapshot import FetchResult, Snapshot
 
 SOURCE = "un-comtrade"
 PREVIEW_URL = "https://comtradeapi.un.org/public/v1/preview/C/A/HS"
@@ -149,17 +149,6 @@ def check(body: bytes, req: Request, *, keyed: bool, hs4: bool = False) -> int:
     return len(records)
 
 
-@dataclass
-class Result:
-    folder: str
-    made: int
-    kept: int
-    http_calls: int
-    records: int
-    already_complete: bool = False
-    notes: list[str] = field(default_factory=list)
-
-
 def source_record(date: str, keyed: bool, hs4: bool, years: range, notes: list[str]) -> dict:
     return {
         "source_id": f"un-comtrade-{date}",
@@ -185,7 +174,7 @@ def fetch(
     policy: Policy | None = None,
     client: Client | None = None,
     today: str | None = None,
-) -> Result:
+) -> FetchResult:
     """Fetch the planned Comtrade answers into a new dated snapshot under ``raw_root`` (see :mod:`.snapshot`)."""
     key = os.environ.get(KEY_ENV, "").strip()
     keyed = bool(key)
@@ -195,7 +184,7 @@ def fetch(
     snap = Snapshot(Path(raw_root), SOURCE, date)
     client = client or Client("the UN Comtrade API", policy or Policy(delay=1.0))
     if snap.complete(names):
-        return Result(str(snap.final), 0, len(names), 0, 0, already_complete=True)
+        return FetchResult(str(snap.final), 0, len(names), 0, 0, "records", already_complete=True)
     headers = {"Ocp-Apim-Subscription-Key": key} if keyed else {}
     url = DATA_URL if keyed else PREVIEW_URL
     made = kept = total = 0
@@ -222,4 +211,4 @@ def fetch(
         else []
     )
     folder = snap.finish(names, source_record(date, keyed, hs4, years, notes))
-    return Result(str(folder), made, kept, client.calls, total, notes=notes)
+    return FetchResult(str(folder), made, kept, client.calls, total, "records", notes=notes)

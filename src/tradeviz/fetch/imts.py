@@ -28,13 +28,13 @@ import csv
 import io
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tradeviz.fetch.errors import BadResponseError, IncompleteError
 from tradeviz.fetch.http import Client, Policy
-from tradeviz.fetch.snapshot import Snapshot
+from tradeviz.fetch.snapshot import FetchResult, Snapshot
 
 SOURCE = "imf-imts"
 BASE_URL = "https://api.imf.org/external/sdmx/2.1/data/IMF.STA,IMTS,1.0.0"
@@ -199,17 +199,6 @@ def plan(
     ]
 
 
-@dataclass
-class Result:
-    folder: str
-    made: int
-    kept: int
-    http_calls: int
-    observations: int
-    already_complete: bool = False
-    notes: list[str] = field(default_factory=list)
-
-
 def source_record(date: str, requests: list[Request]) -> dict:
     return {
         "source_id": f"imf-imts-{date}",
@@ -239,7 +228,7 @@ def fetch(
     policy: Policy | None = None,
     client: Client | None = None,
     today: str | None = None,
-) -> Result:
+) -> FetchResult:
     """Fetch the planned IMTS responses into a new dated snapshot under ``raw_root`` (see :mod:`.snapshot`)."""
     date = today or datetime.now(UTC).date().isoformat()
     requests = plan(monthly=monthly, all_partners=all_partners, start=start, end=end)
@@ -247,7 +236,7 @@ def fetch(
     snap = Snapshot(Path(raw_root), SOURCE, date)
     client = client or Client("the IMF SDMX API", policy or Policy())
     if snap.complete(names):
-        return Result(str(snap.final), 0, len(names), 0, 0, already_complete=True)
+        return FetchResult(str(snap.final), 0, len(names), 0, 0, "observations", already_complete=True)
     headers = {"Accept": ACCEPT}
     if os.environ.get(KEY_ENV):
         headers["Ocp-Apim-Subscription-Key"] = os.environ[KEY_ENV]
@@ -263,7 +252,7 @@ def fetch(
             made += 1
         count += len(parsed.observations)
     folder = snap.finish(names, source_record(date, requests))
-    return Result(str(folder), made, kept, client.calls, count)
+    return FetchResult(str(folder), made, kept, client.calls, count, "observations")
 
 
 def _check(body: bytes, req: Request) -> Parsed:

@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tradeviz.fetch.errors import SnapshotExistsError
@@ -110,3 +110,18 @@ class Snapshot:
             except OSError:
                 break
         return self.final
+
+
+@dataclass
+class FetchResult:
+    """What one fetch did: the snapshot folder, requests made now, responses kept from an earlier run, HTTP calls
+    (with retries), the rows the responses hold (``unit``: "observations" for IMTS, "records" for Comtrade)."""
+
+    folder: str
+    made: int
+    kept: int
+    http_calls: int
+    rows: int
+    unit: str
+    already_complete: bool = False
+    notes: list[str] = field(default_factory=list)
