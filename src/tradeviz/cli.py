@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tradeviz.fetch import comtrade, imts
     from tradeviz.fetch.http import Policy
+    from tradeviz.fetch.snapshot import FetchResult
     from tradeviz.measures.growth import GrowthResult
 
 EXIT_FAILURE = 1
@@ -88,7 +88,7 @@ def _data_fetch(args: argparse.Namespace) -> int:
 
     from tradeviz.fetch import comtrade, errors, imts
 
-    result: imts.Result | comtrade.Result
+    result: FetchResult
     try:
         if args.source == "imts":
             result = imts.fetch(
