@@ -185,6 +185,7 @@ def _products(args: argparse.Namespace) -> int:
     from tradeviz.build.products import HS2012_ONLY
     from tradeviz.measures import products as measures
     from tradeviz.text import summaries
+    from tradeviz.text.products import no_product_data
 
     partner = countries.resolve(args.country, allowed=countries.FIVE)
     level = args.level or ("heading" if args.side == "partner" else "chapter")
@@ -206,12 +207,7 @@ def _products(args: argparse.Namespace) -> int:
         rows = rows[rows.reporter.eq(countries.CHINA) & rows.partner.eq(partner) & rows.flow.eq(china_flow)]
         rows = rows[rows.level.eq("chapter")]
     if rows.empty:
-        print(
-            f"error: no product data for {countries.name(partner)} in the shipped tables (they hold Kazakhstan only); "
-            "`tradeviz data fetch comtrade` (HS chapters; --hs4 for 4-digit headings) downloads it into a new "
-            "raw snapshot under data/raw (curating fetched snapshots into products is not built yet)",
-            file=sys.stderr,
-        )
+        print(f"error: {no_product_data(countries.name(partner))}", file=sys.stderr)
         return EXIT_FAILURE
     years = sorted(rows.year.unique())
     if args.year not in years:

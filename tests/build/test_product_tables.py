@@ -40,6 +40,29 @@ def test_hs2012_headings_missing_from_hs2022_are_kept_with_their_successor():
     assert table.loc[table.in_hs2022, "code"].eq(table.loc[table.in_hs2022, "hs2022_code"]).all()
 
 
+CORRELATION = paths.PROJ_ROOT / "tests" / "fixtures" / "hs-correlation" / "unsd_hs2012_deleted_headings.csv"
+
+
+def test_the_hs2012_successors_follow_the_unsd_correlation_tables():
+    """Each of the five headings goes, for every one of its HS 2012 subheadings, to its listed successor in the UNSD
+    HS 2012 -> HS 2022 table (other targets only in n:n relations, named in the reason), in the edition the reason
+    names (HS 2012 -> HS 2017 table: deleted in 2017 when the subheadings already move there)."""
+    table = pd.read_csv(CORRELATION, dtype=str)
+    to_2022 = table[table.table.str.startswith("HS2022toHS2012")]
+    to_2017 = table[table.table.str.startswith("HS2017toHS2012")]
+    for code, (successor, reason) in products.HS2012_ONLY.items():
+        rows = to_2022[to_2022.from_code.str[:4].eq(code)]
+        assert len(rows) and set(rows.from_code.str[:4]) == {code}
+        for sub, group in rows.groupby("from_code"):
+            assert successor in set(group.to_code.str[:4]), (code, sub)  # every subheading reaches the successor
+        others = rows[~rows.to_code.str[:4].eq(successor)]
+        assert others.relationship.eq("n:n").all(), (code, others)
+        for heading in set(others.to_code.str[:4]) - {"8529"}:  # 8529.90 parts beside 8524 display modules
+            assert heading[:2] + "." + heading[2:] in reason, (code, heading)
+        moved_in_2017 = set(to_2017[to_2017.from_code.str[:4].eq(code)].to_code.str[:4]) == {successor}
+        assert ("deleted in HS 2017" in reason or "in HS 2017" in reason) == moved_in_2017, (code, reason)
+
+
 def test_headings_add_up_to_the_comtrade_totals_and_chapters_stay_below():
     checks = data.load_product_totals()
     heads = checks[checks.level.eq("heading")]

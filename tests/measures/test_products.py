@@ -145,3 +145,104 @@ def test_on_the_shipped_table_kazakhstan_2024():
     assert round(raw.loc[("exports", 2024), "raw_share"], 3) == 0.771
     sides = m.both_sides(table, "KAZ", "26").set_index(["china_flow", "year"])
     assert round(sides.loc[("imports", 2024), "ratio"], 3) == 1.153  # China 4,548.4 (CIF) vs Kazakhstan 3,944.0 (FOB)
+
+
+def gas_rows(year, period, values):
+    return pd.DataFrame(
+        [
+            dict(figure_id=f"press#gas-{year}-{i}", year=year, period=period, supplier="KAZ", value_usd_millions=v)
+            for i, v in enumerate(values)
+        ]
+    )
+
+
+def test_hs2711_against_the_published_pipeline_gas():
+    heads = pd.concat(
+        [
+            rows(2022, "exports", {"2711": 1200.0, "2709": 5.0}),
+            rows(2023, "exports", {"2711": 1000.0}),
+            rows(2024, "exports", {"2711": 1000.0}),
+            rows(2025, "imports", {"2711": 1.0}),  # an import row: not the flow compared
+        ]
+    ).assign(source_id="wits-test")
+    gas = pd.concat(
+        [
+            gas_rows(2021, "jan_nov", [946.1]),  # part of a year: never compared
+            gas_rows(2022, "full_year", [1080.0, 1080.0]),
+            gas_rows(2023, "full_year", [990.0, 1040.0]),  # two pages: both ends kept
+            gas_rows(2024, "full_year", [1100.0]),
+            gas_rows(2025, "full_year", [900.0]),  # no heading row that year
+        ]
+    )
+    table = m.gas_against_heading(heads, gas, "KAZ").set_index("year")
+    assert list(table.index) == [2022, 2023, 2024] and list(m.GAS_COLUMNS) == ["year", *table.columns]
+    assert table.loc[2022, "ratio_low"] == 0.9 and table.loc[2022, "status"] == "heading larger"
+    assert (table.loc[2023, "gas_low"], table.loc[2023, "gas_high"]) == (990.0, 1040.0)
+    assert table.loc[2023, "status"] == "agrees"  # 0.99–1.04: within 5%
+    assert table.loc[2024, "status"] == "gas larger" and table.loc[2024, "ratio_high"] == pytest.approx(1.1)
+    assert table.loc[2023, "gas_figure_ids"] == "press#gas-2023-0; press#gas-2023-1"
+    assert set(table.source_id) == {"wits-test"}
+    assert m.gas_against_heading(heads, gas, "KAZ", tolerance=0.15).status.tolist() == ["agrees"] * 3
+    assert m.gas_against_heading(heads, gas, "UZB").empty
+    with pytest.raises(ValueError, match="tolerance"):
+        m.gas_against_heading(heads, gas, "KAZ", tolerance=1.5)
+    with pytest.raises(ValueError, match="more than one heading 2711 row"):
+        m.gas_against_heading(pd.concat([heads, heads]), gas, "KAZ")
+
+
+def test_hs2711_on_the_shipped_tables_kazakhstan_and_chinas_customs():
+    """WITS holds Kazakhstan's reports of its exports (FOB, every petroleum gas); gas_imports China's customs'
+    pipeline gas (CIF) as the press quoted it: 2022–2023 the heading is ~11% larger, 2024 they agree."""
+    from tradeviz import data
+
+    table = m.gas_against_heading(data.load_products(), data.load_gas_imports(), "KAZ").set_index("year")
+    assert table.status.to_dict() == {2022: "heading larger", 2023: "heading larger", 2024: "agrees"}
+    assert round(table.loc[2024, "heading_usd_millions"], 1) == 1353.9 and table.loc[2024, "gas_low"] == 1360.0
+    assert (round(table.loc[2023, "ratio_low"], 3), round(table.loc[2023, "ratio_high"], 3)) == (0.889, 0.903)
+
+
+def test_labelled_adds_descriptions_and_each_flows_source_ids():
+    names = pd.DataFrame(
+        {"level": ["heading", "heading", "section"], "code": ["2601", "8112", "V"],
+         "description": ["Iron ores", "Beryllium, cadmium", "Mineral products"]}
+    )  # fmt: skip
+    heads = pd.concat(
+        [EXPORTS.assign(source_id="wits-a"), rows(2024, "imports", {"8107": 2.0}).assign(source_id="wits-b")]
+    ).assign(in_hs2022=lambda t: t.code.ne("8107"), hs2022_code=lambda t: t.code.where(t.code.ne("8107"), "8112"))
+    top = m.labelled(m.top_products(heads, 1), names, "heading", heads).set_index("flow")
+    assert top.loc["exports", "description"] == "Iron ores" and top.loc["exports", "source_id"] == "wits-a"
+    assert top.loc["imports", "description"] == "HS 2012 heading 8107 (in HS 2022 under 8112: Beryllium, cadmium)"
+    sections = m.labelled(m.composition(heads, "section"), names, "section")
+    assert sections.set_index("section").description.to_dict() == {"V": "Mineral products", "XV": "", "XVI": ""}
+    assert "source_id" not in sections
+    with pytest.raises(ValueError, match="no column 'chapter'"):
+        m.labelled(top.reset_index(), names, "chapter")
+
+
+def test_missing_groups_are_held_before_and_after_but_absent_in_between():
+    table = pd.concat(
+        [
+            rows(2019, "imports", {"8471": 50.0, "8703": 40.0, "9301": 10.0}),
+            rows(2020, "imports", {"8703": 40.0, "8471": 0.1}),
+            rows(2021, "imports", {"8703": 45.0}),
+            rows(2022, "imports", {"8471": 60.0, "8703": 40.0}),  # 93 (arms) gone for good: not a gap
+        ]
+    )
+    gone = m.missing_groups(m.composition(table, "chapter"), [2020, 2021], "chapter")
+    assert gone.chapter.tolist() == ["84"]
+    row = gone.iloc[0]
+    assert (row.before, row.after, row.before_share, row.after_share) == (2019, 2022, 0.5, 0.6)
+    assert row.largest_usd_millions == 0.1  # below 1% of 2019's 50
+    assert m.missing_groups(m.composition(table, "chapter"), [2020, 2021], "chapter", threshold=0.001).empty
+    with pytest.raises(ValueError, match="consecutive"):
+        m.missing_groups(m.composition(table, "chapter"), [2020, 2022], "chapter")
+
+
+def test_hs2012_only_rows_per_heading():
+    from tradeviz import data
+
+    old = m.hs2012_only(data.load_products(reporter="KAZ"))
+    china = old[old.partner.eq("CHN")].groupby("code").value_usd_millions.sum()
+    assert set(old.code) == {"2848", "6908", "8107", "8469", "8803"} and china.idxmax() == "6908"
+    assert dict(zip(old.code, old.hs2022_code, strict=True))["8803"] == "8807"
+    assert old.rows.sum() == 97

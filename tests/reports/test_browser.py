@@ -25,16 +25,30 @@ if TYPE_CHECKING:
 CONFIG = paths.RENDER_CONFIG
 HEADLINES: dict[str, tuple[str, ...]] = {
     "overview": ("50.1 billion", "108.9", "Since 2020", "$106.3 bn"),
-    "country_profile-KGZ-1992-2025": ("In 2025, China's customs reported $27.2 bn", "Overlap check"),
+    "country_profile-KGZ-1992-2025": (
+        "In 2025, China's customs reported $27.2 bn",
+        "Overlap check",
+        "There is no product data for Kyrgyzstan in the shipped tables",
+    ),
+    "country_profile-KAZ-1992-2025": ("What is traded", "What is traded: Kazakhstan and China"),
     "targets_and_pledges": ("passed US$70 billion", "None of the later figures reports"),
     "partners": (
         "China first ahead of Russia in 2010",
         "China was never ahead of Russia, to 2020",
         "The top 10 partners in 2020",
     ),
+    "products-KAZ": (
+        "In 2024, by its own reports, Kazakhstan exported $14.9 bn of goods to China",
+        "Kazakhstan imported $15.15 bn of goods from China",
+        "7 of the 384 headings traded in 2024 made up 80% of the value",
+        "Raw materials against manufactures",
+        "China's figure is 1.14 times Kazakhstan's",
+        "Pipeline gas against HS 2711",
+    ),
 }
 """Report name -> texts its page must show: the headline figures (US$50.1 billion in 2021, ×108.9), a 2025
-figure in a country profile, the targets report's findings, and the partners report's first years."""
+figure in a country profile, the profiles' "What is traded" (a link for Kazakhstan, how to get the data for the
+others), the targets report's findings, the partners report's first years, and the products report's findings."""
 CHROMIUM = Path("/usr/bin/chromium")
 BROKEN_IMAGES = "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 60))"
 
@@ -149,6 +163,8 @@ def test_index_and_every_report_display_cleanly(site, browser):
         problems += [f"headline {h!r} not in the page text" for h in HEADLINES.get(name, ()) if h not in text]
         images += page.locator("img").count()
         problems += _figure_problems(page, site.parent, name)
+        links = page.eval_on_selector_all("a[href$='.html']", "links => links.map(a => a.getAttribute('href'))")
+        problems += [f"link to {h} leads nowhere" for h in links if "://" not in h and not (site.parent / h).is_file()]
         page.close()
         if problems:
             failures[href] = problems

@@ -20,12 +20,13 @@ SANITIZE = paths.NOTEBOOKS_DIR / "sanitize.cfg"
 STRAY_REPR = re.compile(r"^(Text|Line2D|\[<matplotlib)|<[\w.]+ (object )?at 0x[0-9a-f]+>", re.M)
 
 
-def test_the_five_notebooks_are_there():
+def test_the_six_notebooks_are_there():
     assert [p.name for p in NOTEBOOKS] == [
         "country_profile.ipynb",
         "mirror_statistics.ipynb",
         "overview.ipynb",
         "partners.ipynb",
+        "products.ipynb",
         "targets_and_pledges.ipynb",
     ]
 

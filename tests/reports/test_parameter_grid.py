@@ -3,6 +3,8 @@
 The stored notebooks run only their defaults; a parameter set that is valid (accepted by the checks in
 ``tradeviz.reports.parameters``) must render too, e.g. a country profile ending before the published figures
 after DOTS (``end_year`` 2000, 2013 or 2020) or the targets as of a year before every target was reached.
+A parameter set the checks refuse (the products report for a partner without shipped product data) is refused
+before any kernel starts, with the reason and what to do.
 One sweep per notebook (``-p NAME v1,v2``: the cross product), two for the profile, whose sweep would otherwise
 include an empty period (start_year 2000, end_year 2000).
 """
@@ -27,6 +29,7 @@ GRID: dict[str, list[dict[str, tuple]]] = {
     "targets_and_pledges": [{"as_of_year": (2021, 2022, 2023, 2024, 2025)}],
     "mirror_statistics": [{"start_year": (1992, 2000), "end_year": (2013, 2020)}],
     "overview": [{"map_year": (1992, 2020), "base_year": (2000, 2020)}],
+    "products": [{"partner": ("KAZ",)}],  # the only partner with product data shipped; the others: below
 }
 
 
@@ -52,3 +55,21 @@ def test_every_valid_parameter_set_renders(notebook, tmp_path, capsys):
         assert not list(out.glob("*.failed.ipynb"))
         expected += names
     assert len(expected) == len(set(expected)) == sum(len(_names(notebook, s)) for s in GRID[notebook])
+
+
+@pytest.mark.parametrize("partner", [c for c in FIVE if c != "KAZ"])
+def test_products_for_a_partner_without_product_data_is_refused_naming_the_fetch(partner, tmp_path, capsys):
+    """The notebook's check (parameters.product_partner) refuses the partner; render runs it before any kernel."""
+    from tradeviz import countries
+    from tradeviz.reports import parameters
+
+    with pytest.raises(ValueError, match=f"no product data for {countries.name(partner)}.*tradeviz data fetch comtrade"):
+        parameters.product_partner(partner)
+    assert parameters.product_partner("Kazakhstan") == "KAZ"
+    out = tmp_path / "site"
+    code = cli.main(["render", "--only", "products", "-p", "partner", partner, "--out", str(out), "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 2, captured
+    assert f"products-{partner}: partner {partner}: no product data" in captured.err
+    assert "`tradeviz data fetch comtrade`" in captured.err
+    assert not out.exists()

@@ -30,15 +30,33 @@ ADD_UP_TOLERANCE = 0.01
 EDITIONS = {"H4": "HS 2012", "H5": "HS 2017", "H6": "HS 2022"}
 
 HS2012_ONLY = {
-    "2848": ("2853", "Phosphides: heading 28.48 deleted in HS 2022, its goods moved to 28.53"),
+    "2848": ("2853", "Phosphides: heading 28.48 deleted in HS 2017, its goods moved to 28.53 (2853.90)"),
     "6908": ("6907", "Glazed ceramic flags and tiles: 69.08 merged into 69.07 in HS 2017"),
-    "8107": ("8112", "Cadmium: heading 81.07 deleted in HS 2022, its goods moved to 81.12"),
-    "8469": ("8472", "Typewriters: heading 84.69 deleted in HS 2017, its goods moved to 84.72"),
-    "8803": ("8807", "Parts of aircraft: heading 88.03 deleted in HS 2022, its goods moved to 88.07"),
+    "8107": ("8112", "Cadmium: heading 81.07 deleted in HS 2022, its goods moved to 81.12 (8112.61, 8112.69)"),
+    "8469": (
+        "8472",
+        "Typewriters and word processors: heading 84.69 deleted in HS 2017, its goods moved to 84.72 (8472.90); "
+        "their waste and scrap is 85.49 in HS 2022",
+    ),
+    "8803": (
+        "8807",
+        "Parts of aircraft: heading 88.03 deleted in HS 2022, its goods moved to 88.07; display modules for "
+        "aircraft went to 85.24",
+    ),
 }
 """HS 2012 headings in the WITS extracts that the HS 2022 nomenclature does not have -> (HS 2022 heading that
-holds their goods, why).  WCO correlation tables HS 2012-2017 and HS 2017-2022 (www.wcoomd.org, "Correlation
-Tables"); checked by hand against the headings the WITS files hold."""
+holds their goods, why).
+
+Checked against the UN Statistics Division's correlation tables (HS 2012–HS 2017 and HS 2022–HS 2012, 6-digit,
+https://unstats.un.org/unsd/classifications/Econ/tables/HS2022toHS2012ConversionAndCorrelationTables.xlsx and
+https://unstats.un.org/unsd/trade/classifications/tables/HS2017toHS2012ConversionAndCorrelationTables.xlsx, as
+copied into github.com/insongkim/concordance @ 201c812, data-raw/): every HS 2012 subheading of the five goes to
+the successor named here (2848.00 -> 2853.90; 6908.10/90 -> 6907.21–6907.40; 8107.20/30/90 -> 8112.61/69;
+8469.00 -> 8472.90; 8803.10/20/30/90 -> 8807.10/20/30/90).  Two also send a part elsewhere, as the "why" says
+(n:n relations in the tables): 8469.00 to the HS 2022 waste-and-scrap subheadings 8549.xx, 8803 to the display
+modules 8524.xx and 8529.90.  The rows the tables hold for the five are in
+tests/fixtures/hs-correlation/unsd_hs2012_deleted_headings.csv (tests/build/test_product_tables.py checks this
+mapping against them)."""
 
 PRODUCTS_COLUMNS = [
     "year",
@@ -118,7 +136,7 @@ def build_products(wits_rows: pd.DataFrame, comtrade: pd.DataFrame, nomenclature
         raise BuildError(
             f"{_where(row)}, column code: product code {row['code']!r} ({row['level']}): not in the HS 2022 "
             f"nomenclature and not a known HS 2012 heading (codes {codes}); add it with its HS 2022 successor to "
-            "tradeviz.build.products.HS2012_ONLY, citing the WCO correlation table."
+            "tradeviz.build.products.HS2012_ONLY, citing the UNSD correlation table (HS 2012 to HS 2022)."
         )
     rows["hs2022_code"] = rows["code"].where(rows["in_hs2022"], successor)
     rows["chapter"] = rows["code"].str[:2]

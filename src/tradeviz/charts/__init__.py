@@ -53,6 +53,7 @@ This package is the entry point of the charts: ``charts.trade_series``, ``charts
 * :mod:`tradeviz.charts.comparison` -- shares and HHI, group comparisons, nominal against real, flows and balance;
 * :mod:`tradeviz.charts.mirror` -- the mirror-statistics chart;  :mod:`tradeviz.charts.map` -- the region map;
 * :mod:`tradeviz.charts.published` -- published figures beside DOTS; :mod:`tradeviz.charts.partners` -- partners;
+* :mod:`tradeviz.charts.products` -- what is traded: shares by HS section, the largest products, both sides' chapters;
 * :mod:`tradeviz.charts.export` -- each chart's plotted data, alt text and the record that travels with its image.
 
 Numbers on axes and labels are formatted by :mod:`tradeviz.text.numbers`, as in prose and tables.
@@ -65,6 +66,7 @@ from tradeviz.charts.export import register_ipython
 from tradeviz.charts.map import MAP_LABEL_POSITIONS, MapFeature, load_map_features, map_bordering_codes, region_map
 from tradeviz.charts.mirror import mirror_gap
 from tradeviz.charts.partners import SIDE_OWN, china_russia_shares, share_lines, top_partner_bars
+from tradeviz.charts.products import chapter_sides, section_shares, top_products_bars
 from tradeviz.charts.published import SOURCE_PUBLISHED_RECENT, sides_series, target_progress
 from tradeviz.charts.series import headline_bars, multiples_bar, percent_factor, trade_series
 from tradeviz.charts.style import (
@@ -143,6 +145,9 @@ __all__ = [
     "SIDE_OWN",
     "share_lines",
     "top_partner_bars",
+    "section_shares",
+    "top_products_bars",
+    "chapter_sides",
     "region_map",
     "load_map_features",
     "map_bordering_codes",

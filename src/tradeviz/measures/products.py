@@ -240,3 +240,168 @@ def both_sides(products: pd.DataFrame, partner: str, chapter: str) -> pd.DataFra
         default="",
     )
     return out.sort_values(["china_flow", "year"]).reset_index(drop=True)
+
+
+def labelled(
+    table: pd.DataFrame, nomenclature: pd.DataFrame, by: str = "heading", products: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """``table`` (a result of this module with a column named ``by``) with the ``description`` of each code and,
+    given the ``products`` rows it was computed from, the ``source_id`` of each flow's rows.
+
+    Descriptions come from ``nomenclature`` (the ``hs_nomenclature`` table, HS 2022).  A heading HS 2022 no longer
+    has (``in_hs2022`` false in ``products``) is named with its HS 2022 successor: "HS 2012 heading 8107 (in HS
+    2022 under 8112: Beryllium, chromium, …)".  Codes found nowhere get "".
+    """
+    if by not in BY:
+        raise ValueError(f"by must be one of {sorted(BY)}, not {by!r}")
+    if by not in table.columns:
+        raise ValueError(f"the table has no column {by!r} to describe (columns: {list(table.columns)})")
+    names = nomenclature[nomenclature["level"].eq(by)].set_index("code")["description"]
+    codes = table[by].astype(str)
+    description = codes.map(names)
+    if products is not None and by == "heading" and "hs2022_code" in products.columns:
+        old = products[~products["in_hs2022"].astype(bool)].drop_duplicates("code").set_index("code")["hs2022_code"]
+        successor = codes.map(old)
+        moved = description.isna() & successor.notna()
+        description[moved] = [
+            f"HS 2012 heading {code} (in HS 2022 under {new}: {names.get(new, '')})"
+            for code, new in zip(codes[moved], successor[moved], strict=True)
+        ]
+    out = table.assign(description=description.fillna("").astype(str))
+    if products is not None:
+        keys = [c for c in FLOW if c in out.columns and c in products.columns]
+        ids = products.groupby(keys)["source_id"].agg(lambda s: "; ".join(sorted(set(s.astype(str)))))
+        out = out.merge(ids.rename("source_id").reset_index(), on=keys, how="left")
+    return out
+
+
+def hs2012_only(products: pd.DataFrame) -> pd.DataFrame:
+    """The rows of HS 2012 headings that HS 2022 no longer has (``in_hs2022`` false), per flow and heading: the HS
+    2022 successor, how many rows, the first and last year, and their value (US$ m, summed over the years)."""
+    rows = products[~products["in_hs2022"].astype(bool)]
+    keys = ["reporter", "partner", "flow", "code", "hs2022_code"]
+    return (
+        rows.groupby(keys, as_index=False)
+        .agg(
+            rows=("year", "size"),
+            first_year=("year", "min"),
+            last_year=("year", "max"),
+            value_usd_millions=("value_usd_millions", "sum"),
+        )
+        .sort_values(keys)
+        .reset_index(drop=True)
+    )
+
+
+GAS_HEADING = "2711"
+"""HS 27.11 "Petroleum gases and other gaseous hydrocarbons": natural gas in the gaseous state (2711.21, what a
+pipeline carries) and liquefied (2711.11), propane, butane and the other liquefied gases (2711.12–2711.19)."""
+GAS_TOLERANCE = 0.05
+"""Largest relative gap, |gas ÷ heading − 1|, at which the two agree: the press figures are rounded to 0.01 bn
+(up to 0.4% of US$1.3 bn), and imports are valued CIF, exports FOB (a pipeline's freight is small)."""
+GAS_COLUMNS = (
+    "year",
+    "partner",
+    "heading_usd_millions",
+    "gas_low",
+    "gas_high",
+    "ratio_low",
+    "ratio_high",
+    "status",
+    "gas_figure_ids",
+    "source_id",
+)
+
+
+def gas_against_heading(
+    products: pd.DataFrame,
+    gas: pd.DataFrame,
+    partner: str,
+    heading: str = GAS_HEADING,
+    tolerance: float = GAS_TOLERANCE,
+) -> pd.DataFrame:
+    """The partner's exports to China of HS heading 2711 (its own reports, the ``products`` headings) against
+    China's pipeline-gas imports from it as China's customs published them (``gas_imports``, full years).
+
+    The two differ in who reports (the exporter FOB, the importer CIF) and in scope: the heading holds every
+    petroleum gas (liquefied propane and butane, LNG), the published figure pipeline natural gas only, so the
+    heading is expected to be the larger.  Where pages give different gas values for a year, both ends are kept
+    (``gas_low``/``gas_high``, ``ratio_low``/``ratio_high`` = gas ÷ heading).  ``status``: "agrees" (a ratio
+    within ``tolerance`` of 1), "heading larger" (both ratios below 1 − tolerance: the heading holds more than
+    pipeline gas), "gas larger" (both above 1 + tolerance: not explained by the scope).  Only years with both
+    figures are kept; values in million current US$.
+    """
+    if not 0 <= tolerance < 1:
+        raise ValueError(f"tolerance must be in [0, 1), not {tolerance}")
+    rows = products[
+        products["reporter"].eq(partner)
+        & products["partner"].eq("CHN")
+        & products["flow"].eq("exports")
+        & products["level"].eq("heading")
+        & products["code"].eq(heading)
+    ]
+    if rows.duplicated("year").any():
+        raise ValueError(f"more than one heading {heading} row per year for {partner}'s exports to China")
+    published = gas[gas["supplier"].eq(partner) & gas["period"].eq("full_year") & gas["value_usd_millions"].notna()]
+    by_year = published.groupby("year").agg(
+        gas_low=("value_usd_millions", "min"),
+        gas_high=("value_usd_millions", "max"),
+        gas_figure_ids=("figure_id", lambda s: "; ".join(sorted(s))),
+    )
+    own = rows.set_index("year")[["value_usd_millions", "source_id"]].rename(
+        columns={"value_usd_millions": "heading_usd_millions"}
+    )
+    out = own.join(by_year, how="inner").reset_index()
+    out.insert(1, "partner", partner)
+    out["ratio_low"] = out["gas_low"] / out["heading_usd_millions"].where(out["heading_usd_millions"] > 0)
+    out["ratio_high"] = out["gas_high"] / out["heading_usd_millions"].where(out["heading_usd_millions"] > 0)
+    out["status"] = np.select(
+        [out["ratio_high"] < 1 - tolerance, out["ratio_low"] > 1 + tolerance],
+        ["heading larger", "gas larger"],
+        default="agrees",
+    )
+    return out.sort_values("year").reset_index(drop=True)[list(GAS_COLUMNS)]
+
+
+def missing_groups(
+    composition: pd.DataFrame, years: list[int], by: str = "section", threshold: float = 0.01
+) -> pd.DataFrame:
+    """Sections (or chapters) a flow holds in the year before ``years`` and the year after, but (almost) not in any
+    of ``years``: a gap in the reports rather than in the trade, when whole groups vanish and come back.
+
+    ``years``: consecutive years; ``composition``: :func:`composition` by ``by``.  A group counts as missing when
+    its share is at least ``threshold`` in both neighbouring years and its value in every one of ``years`` is below
+    ``threshold`` times its value in the year before (absent counts 0).  Columns: the flow keys but year, ``by``,
+    ``before``, ``before_usd_millions``, ``before_share``, ``after``, ``after_usd_millions``, ``after_share``,
+    ``largest_usd_millions`` (its largest value in ``years``); largest ``before_usd_millions`` first.
+    """
+    years = sorted(years)
+    if not years or years != list(range(years[0], years[-1] + 1)):
+        raise ValueError(f"years must be consecutive years, got {years}")
+    before, after = years[0] - 1, years[-1] + 1
+    keys = [c for c in FLOW if c != "year"]
+
+    def held(year: int) -> pd.DataFrame:
+        rows = composition[composition["year"].eq(year) & (composition["share"] >= threshold)]
+        return rows.set_index([*keys, by])[["value_usd_millions", "share"]]
+
+    within = composition[composition["year"].isin(years)]
+    largest = within.groupby([*keys, by])["value_usd_millions"].max().rename("largest_usd_millions")
+    out = pd.merge(held(before), held(after), left_index=True, right_index=True, suffixes=("_before", "_after"))
+    out = out.join(largest).fillna({"largest_usd_millions": 0.0})
+    out = out[out["largest_usd_millions"] < threshold * out["value_usd_millions_before"]].reset_index()
+    out = out.rename(
+        columns={
+            "value_usd_millions_before": "before_usd_millions",
+            "share_before": "before_share",
+            "value_usd_millions_after": "after_usd_millions",
+            "share_after": "after_share",
+        }
+    )
+    out.insert(len(keys) + 1, "before", before)
+    out.insert(len(keys) + 4, "after", after)
+    order = [*keys, "before", "before_usd_millions", "before_share", "after", "after_usd_millions", "after_share"]
+    out = out[[*keys[:3], by, *order[3:], "largest_usd_millions"]]
+    return out.sort_values([*keys, "before_usd_millions"], ascending=[*[True] * len(keys), False]).reset_index(
+        drop=True
+    )

@@ -10,6 +10,7 @@ import pandas as pd
 
 from tradeviz import countries, data
 from tradeviz.measures import common
+from tradeviz.text.products import no_product_data
 
 
 def _dots_years() -> tuple[int, int]:
@@ -20,6 +21,16 @@ def _dots_years() -> tuple[int, int]:
 def partner(value: str) -> str:
     """ISO3 code of one of the five (names, ISO2/ISO3 and variants accepted)."""
     return countries.resolve(value)
+
+
+def product_partner(value: str) -> str:
+    """One of the five with 4-digit product rows (its own reports with China) in the shipped ``products`` table:
+    Kazakhstan.  Another of the five is refused with what the shipped data hold and how to fetch the rest."""
+    code = countries.resolve(value)
+    rows = data.load_products()
+    if not (rows["reporter"].eq(code) & rows["partner"].eq(countries.CHINA) & rows["level"].eq("heading")).any():
+        raise ValueError(f"partner {code}: {no_product_data(countries.name(code))}")
+    return code
 
 
 def dots_year(year: int, what: str = "year") -> int:
