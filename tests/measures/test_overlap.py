@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from tradeviz import cli, data
+from tradeviz.measures import annual as am
 from tradeviz.measures import overlap
 
 
@@ -127,8 +128,8 @@ def test_the_cli_names_the_series_and_whether_a_join_was_needed(capsys):
 
 
 def test_annual_series_picks_each_year_by_the_one_precedence_rule(tables):
-    annual = overlap.annual_series(tables["comtrade"], tables["trade"], tables["series"])
-    assert list(annual.columns) == overlap.ANNUAL_COLUMNS
+    annual = am.annual_series(tables["comtrade"], tables["trade"], tables["series"])
+    assert list(annual.columns) == am.ANNUAL_COLUMNS
     assert not annual.duplicated(["partner", "side", "year", "measure"]).any()
     kaz = annual.query("partner == 'KAZ' and side == 'china' and measure == 'total'").set_index("year")
     # newer vintage over older: UN Comtrade from its first year; statistics over press figures: 2021-2024 not press
@@ -152,22 +153,22 @@ def test_annual_series_picks_each_year_by_the_one_precedence_rule(tables):
 def test_annual_series_leaves_out_imf_estimates(tables):
     trade = tables["trade"]
     estimated = trade.loc[trade.imf_estimate & trade.partner.eq("CHN")]
-    annual = overlap.annual_series(tables["comtrade"], trade, tables["series"], sides=("partner",))
+    annual = am.annual_series(tables["comtrade"], trade, tables["series"], sides=("partner",))
     keys = set(zip(annual.partner, annual.year, strict=True))
     assert len(estimated) and not any((r.reporter, r.year) in keys and r.year < 2014 for r in estimated.itertuples())
 
 
 def test_series_spans_and_the_last_statistical_year(tables):
-    annual = overlap.annual_series(tables["comtrade"], tables["trade"], tables["series"], "KAZ", sides=("china",))
-    spans = overlap.series_spans(annual)
+    annual = am.annual_series(tables["comtrade"], tables["trade"], tables["series"], "KAZ", sides=("china",))
+    spans = am.series_spans(annual)
     assert [(r.series, r.first, r.last) for r in spans.itertuples()] == [
         ("IMF DOTS", 1992, 2013),
         ("UN Comtrade", 2014, 2024),
         ("published", 2025, 2025),
     ]
-    assert overlap.last_statistical_year(annual, "KAZ") == 2024
-    other = overlap.annual_series(tables["comtrade"], tables["trade"], tables["series"], ["TJK"], sides=("china",))
-    assert overlap.last_statistical_year(other, "TJK") == 2020 and overlap.last_statistical_year(other, "KAZ") is None
+    assert am.last_statistical_year(annual, "KAZ") == 2024
+    other = am.annual_series(tables["comtrade"], tables["trade"], tables["series"], ["TJK"], sides=("china",))
+    assert am.last_statistical_year(other, "TJK") == 2020 and am.last_statistical_year(other, "KAZ") is None
 
 
 def test_the_window_is_the_last_years_before_the_seam(tables):
@@ -192,7 +193,7 @@ def test_published_evidence_is_every_full_year_figure_of_a_named_side(tables):
 
 
 def test_reporter_coverage_shows_the_2020_fall_in_world_imports_too(tables):
-    coverage = overlap.reporter_coverage(tables["comtrade"], data.load_wits_totals(), data.load_partner_trade())
+    coverage = am.reporter_coverage(tables["comtrade"], data.load_wits_totals(), data.load_partner_trade())
     cov = coverage.set_index("year")
     assert round(cov.dots_china[2020], 1) == 6346.5 and round(cov.comtrade_china[2020], 1) == 1955.3
     assert round(cov.comtrade_world[2019], 1) == 39708.8 and round(cov.comtrade_world[2020], 1) == 22157.9
@@ -201,7 +202,7 @@ def test_reporter_coverage_shows_the_2020_fall_in_world_imports_too(tables):
     assert round(cov.china_share_comtrade[2020], 3) == 0.088 and round(cov.comtrade_vs_dots_china[2020], 3) == 0.308
     assert abs(cov.wits_world[2020] / cov.comtrade_world[2020] - 1) < 0.003  # WITS holds the same fall
     assert np.isnan(cov.dots_china[2021]) and round(cov.comtrade_china[2023], 1) == 16772.3
-    exports = overlap.reporter_coverage(
+    exports = am.reporter_coverage(
         tables["comtrade"], data.load_wits_totals(), data.load_partner_trade(), "KAZ", "exports"
     ).set_index("year")
     assert round(exports.comtrade_vs_dots_china[2020] - 1, 3) == -0.241

@@ -26,6 +26,7 @@ CONFIG = paths.RENDER_CONFIG
 HEADLINES: dict[str, tuple[str, ...]] = {
     "overview": ("50.1 billion", "108.9", "Since 2020", "$106.3 bn"),
     "country_profile-KGZ-1992-2025": ("In 2025, China's customs reported $27.2 bn", "Overlap check"),
+    "country_profile-KAZ-1992-2025": ("The line reaches 2024", "Where the series overlap", "No source we hold explains"),
     "targets_and_pledges": ("passed US$70 billion", "None of the later figures reports"),
     "partners": (
         "China first ahead of Russia in 2010",
@@ -34,7 +35,7 @@ HEADLINES: dict[str, tuple[str, ...]] = {
     ),
 }
 """Report name -> texts its page must show: the headline figures (US$50.1 billion in 2021, ×108.9), a 2025
-figure in a country profile, the targets report's findings, and the partners report's first years."""
+figure in a country profile, the Kazakhstan profile's series to 2024, its overlap tables and its import break, the targets report's findings, and the partners report's first years."""
 CHROMIUM = Path("/usr/bin/chromium")
 BROKEN_IMAGES = "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 60))"
 

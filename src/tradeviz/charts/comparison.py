@@ -339,7 +339,7 @@ def flows_balance(
 
     ``df`` columns, as :func:`tradeviz.measures.panels.total_trade` returns them (US$ millions): ``year``,
     ``exports`` (China → partner), ``imports`` (partner → China); optional ``balance`` (else exports − imports).
-    ``series_col`` (optional): the statistical series of each year (as :func:`tradeviz.measures.overlap.annual_series`
+    ``series_col`` (optional): the statistical series of each year (as :func:`tradeviz.measures.annual.annual_series`
     chooses it, e.g. "IMF DOTS" then "UN Comtrade"): each stretch of one series is its own pair of lines, named in
     the legend ("exports, UN Comtrade"; hollow markers after the first series), never joined to the next, and a
     dotted rule names the series on either side of each seam.

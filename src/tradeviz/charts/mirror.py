@@ -209,7 +209,7 @@ def reported_flows(
 ) -> Figure:
     """One reporter's ``flow`` with China and with the world, one line per statistical series that holds it.
 
-    ``table`` columns, as :func:`tradeviz.measures.overlap.reporter_coverage` returns them: ``year``,
+    ``table`` columns, as :func:`tradeviz.measures.annual.reporter_coverage` returns them: ``year``,
     ``<series>_china`` and ``<series>_world`` for dots, comtrade and wits (US$ millions; NaN where absent).
     IMF DOTS in grey, UN Comtrade in the country's colour, WITS dotted; with China solid, with the world dashed.
     ``break_years`` (first, last): a shaded band with ``break_label`` over those years.  ``published``

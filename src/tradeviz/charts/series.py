@@ -55,7 +55,7 @@ def trade_series(
     ``published`` (optional) columns, as the published series: ``year``, ``partner``, ``value_usd_millions``
     (or ``published_value_col``) -- figures quoted in the press; drawn as separate hollow diamonds in the
     partner's colour, never joined to the lines, with one legend entry ``published_label``.
-    ``series_col`` (optional): the statistical series of each row (as :func:`tradeviz.measures.overlap.annual_series`
+    ``series_col`` (optional): the statistical series of each row (as :func:`tradeviz.measures.annual.annual_series`
     chooses it): each stretch of one series is its own line, never joined to the next; a stretch after a
     partner's first series is dashed and named in the legend ("Kazakhstan, UN Comtrade").
     ``log``: True/False, or None to decide automatically (max/min > 50, all points considered).
