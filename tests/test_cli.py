@@ -47,8 +47,11 @@ def test_published_totals_only_when_asked(capsys):
     result = json.loads(out)
     assert code == 0 and result["source"] == "published" and round(result["multiple"], 1) == 108.9
     code, out, err = run(capsys, "growth", "all", "1992", "2021")  # crosses the seam: needs overlap evidence
-    assert code == 1 and "crosses from DOTS (to 2020) to published figures" in out
-    assert "no published China-customs total for Central Asia (5) in the last 5 DOTS years (2016–2020)" in out
+    # no series holds a total for the five in 2021 (deliberate: said before any join is tried)
+    assert code == 1 and "no series holds a total for Central Asia (5) in 2021" in out
+    code, out, err = run(capsys, "growth", "all", "1992", "2025")  # crosses the seam: needs overlap evidence
+    assert code == 1 and "crosses from IMF DOTS (China's reports) (1992) to published" in out
+    assert "share no total-trade figure for Central Asia (5) in 2016–2020" in out
     code, _, err = run(capsys, "growth", "all", "1992", "2021", "--real")
     assert code == 2 and "year 2021 is after the IMF DOTS data (1992–2020)" in err and "--published" in err
 

@@ -2,9 +2,11 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from tradeviz import cli, data
+from tradeviz.measures import annual as am
 from tradeviz.measures import overlap
 
 
@@ -123,3 +125,98 @@ def test_the_cli_names_the_series_and_whether_a_join_was_needed(capsys):
     assert cli.main(["growth", "KAZ", "1992", "2024"]) == 1
     out = capsys.readouterr().out
     assert "not computable: the period crosses from IMF DOTS" in out and "(-5.1%)" in out
+
+
+def test_annual_series_picks_each_year_by_the_one_precedence_rule(tables):
+    annual = am.annual_series(tables["comtrade"], tables["trade"], tables["series"])
+    assert list(annual.columns) == am.ANNUAL_COLUMNS
+    assert not annual.duplicated(["partner", "side", "year", "measure"]).any()
+    kaz = annual.query("partner == 'KAZ' and side == 'china' and measure == 'total'").set_index("year")
+    # newer vintage over older: UN Comtrade from its first year; statistics over press figures: 2021-2024 not press
+    assert kaz.series.loc[:2013].eq("IMF DOTS").all() and kaz.series.loc[2014:2024].eq("UN Comtrade").all()
+    assert kaz.series[2025] == "published" and kaz.kind[2025] == "press" and kaz.kind.loc[:2024].eq("statistics").all()
+    assert kaz.value_usd_millions[2025] == 48_700 and kaz.figure_id[2025] == "press-figures-2026#290"
+    assert kaz.source_id[2014] == "un-comtrade-chn-kaz-1078ec9" and kaz.source_id[2013] == "imf-dots-2022-02-02"
+    assert kaz.label[2014] == "UN Comtrade (China's reports)"
+    # per side: Kazakhstan's own reports choose within its own reports; its press totals lose to UN Comtrade
+    own = annual.query("partner == 'KAZ' and side == 'partner' and measure == 'total'").set_index("year")
+    assert own.series[2021] == "UN Comtrade" and round(own.value_usd_millions[2021], 1) == 9275.9
+    # the other four: DOTS to 2020, then press figures only
+    kgz = annual.query("partner == 'KGZ' and side == 'china'")
+    assert set(kgz.query("year <= 2020").series) == {"IMF DOTS"} and set(kgz.query("year > 2020").kind) == {"press"}
+    # one series per year: flows of a year are never taken from two series
+    assert annual.groupby(["partner", "side", "year"]).series.nunique().max() == 1
+    # the five together: DOTS (China's reports), then the published totals
+    assert set(annual.query("partner == 'CA5'").series) == {"IMF DOTS", "published"}
+
+
+def test_annual_series_leaves_out_imf_estimates(tables):
+    trade = tables["trade"]
+    estimated = trade.loc[trade.imf_estimate & trade.partner.eq("CHN")]
+    annual = am.annual_series(tables["comtrade"], trade, tables["series"], sides=("partner",))
+    keys = set(zip(annual.partner, annual.year, strict=True))
+    assert len(estimated) and not any((r.reporter, r.year) in keys and r.year < 2014 for r in estimated.itertuples())
+
+
+def test_series_spans_and_the_last_statistical_year(tables):
+    annual = am.annual_series(tables["comtrade"], tables["trade"], tables["series"], "KAZ", sides=("china",))
+    spans = am.series_spans(annual)
+    assert [(r.series, r.first, r.last) for r in spans.itertuples()] == [
+        ("IMF DOTS", 1992, 2013),
+        ("UN Comtrade", 2014, 2024),
+        ("published", 2025, 2025),
+    ]
+    assert am.last_statistical_year(annual, "KAZ") == 2024
+    other = am.annual_series(tables["comtrade"], tables["trade"], tables["series"], ["TJK"], sides=("china",))
+    assert am.last_statistical_year(other, "TJK") == 2020 and am.last_statistical_year(other, "KAZ") is None
+
+
+def test_the_window_is_the_last_years_before_the_seam(tables):
+    """Only the years just before the seam decide, for every pair: the last five of the series that ends first."""
+    dots = overlap.dots_long(tables["trade"], include_group=True)
+    evidence = overlap.published_long(overlap.published_evidence(tables["published_table"]))
+    check = overlap.join_check(dots, evidence, "KGZ")
+    assert check["allowed"] and check["window"] == (2016, 2020) and check["evidence"] == ["press-figures-2026#3"]
+    assert check["table"].query("in_window").year.tolist() == [2018]
+    refused = overlap.join_check(dots, evidence, "UZB")
+    assert not refused["allowed"] and "share no total-trade figure for Uzbekistan in 2016–2020" in refused["reason"]
+    ca5 = overlap.join_check(dots, evidence, "CA5")  # 1992 figures are shared, but lie outside the window
+    assert not ca5["allowed"] and ca5["table"].year.min() == 1992 and not ca5["table"].in_window.any()
+
+
+def test_published_evidence_is_every_full_year_figure_of_a_named_side(tables):
+    published = tables["published_table"]
+    evidence = overlap.published_evidence(published)
+    assert set(evidence.side) == {"china", "partner"} and evidence.period.eq("full_year").all()
+    assert evidence.qualifier.ne("lower_bound").all() and evidence.value_usd_millions.notna().all()
+    assert len(evidence) > len(tables["series"])  # more than the one figure per year that the series keeps
+
+
+def test_reporter_coverage_shows_the_2020_fall_in_world_imports_too(tables):
+    coverage = am.reporter_coverage(tables["comtrade"], data.load_wits_totals(), data.load_partner_trade())
+    cov = coverage.set_index("year")
+    assert round(cov.dots_china[2020], 1) == 6346.5 and round(cov.comtrade_china[2020], 1) == 1955.3
+    assert round(cov.comtrade_world[2019], 1) == 39708.8 and round(cov.comtrade_world[2020], 1) == 22157.9
+    assert round(cov.comtrade_world[2020] / cov.comtrade_world[2019] - 1, 3) == -0.442
+    assert round(cov.dots_world[2020] / cov.dots_world[2019] - 1, 3) == -0.007
+    assert round(cov.china_share_comtrade[2020], 3) == 0.088 and round(cov.comtrade_vs_dots_china[2020], 3) == 0.308
+    assert abs(cov.wits_world[2020] / cov.comtrade_world[2020] - 1) < 0.003  # WITS holds the same fall
+    assert np.isnan(cov.dots_china[2021]) and round(cov.comtrade_china[2023], 1) == 16772.3
+    exports = am.reporter_coverage(
+        tables["comtrade"], data.load_wits_totals(), data.load_partner_trade(), "KAZ", "exports"
+    ).set_index("year")
+    assert round(exports.comtrade_vs_dots_china[2020] - 1, 3) == -0.241
+
+
+def test_the_growth_path_reads_press_figures_only_where_no_statistics_hold(tables):
+    within = overlap.series_growth(**tables, partner="KGZ", start=2022, end=2025)
+    assert within.status == "ok" and within["series"] == ["published (China's customs, press figures)"] * 2
+    assert not within["chain"]["joined"] and within.multiple == 27_200 / 15_500
+    # a year inside UN Comtrade is read from it, not from a press figure, so 2021-2025 is a join
+    kaz = overlap.series_growth(**tables, partner="KAZ", start=2021, end=2025)
+    assert kaz["series"][0] == "UN Comtrade (China's reports)" and kaz["chain"]["joined"]
+    missing = overlap.series_growth(**tables, partner="all", start=1992, end=2021)
+    assert missing.status == "not computable"
+    assert "no series holds a total for Central Asia (5) in 2021" in str(missing.reason)
+    with pytest.raises(ValueError, match="after the IMF DOTS data .* and UN Comtrade \\(to 2024\\)"):
+        overlap.series_growth(**tables, partner="KAZ", start=2020, end=2025, real=True, cpi=data.load_cpi())

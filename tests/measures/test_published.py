@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from tradeviz import cli, data
-from tradeviz.measures import common, growth
+from tradeviz.measures import common, growth, overlap
 from tradeviz.measures import published as published_measures
 
 
@@ -35,17 +35,20 @@ def test_the_join_needs_agreeing_china_customs_evidence(tables):
     overlap = published_measures.overlap_table(trade, published)
     assert published_measures.join_check(overlap, "KGZ")["allowed"]
     refused = published_measures.join_check(overlap, "UZB")
-    assert not refused["allowed"] and "no published China-customs total for Uzbekistan" in refused["reason"]
+    assert not refused["allowed"] and "share no total-trade figure for Uzbekistan in 2016–2020" in refused["reason"]
     # a disagreeing figure in the window refuses the join and names it
     worse = overlap.copy()
     worse.loc[(worse.partner == "KGZ") & worse.evidence, "agrees"] = False
     check = published_measures.join_check(worse, "KGZ")
-    assert not check["allowed"] and "disagree with DOTS by more than 2%" in check["reason"]
+    assert not check["allowed"] and "differ by more than 2% in 2016–2020: 2018 total" in check["reason"]
 
 
-def test_chained_growth_uses_dots_then_published_china_customs(tables):
+def test_dots_joins_the_published_china_customs_figures_on_the_one_join_path(tables):
+    """Deliberate change (issue 16): published.chained_growth is gone; overlap.series_growth is the one join path.
+    DOTS -> published is decided by the same check as every other pair of series."""
     trade, published, series = tables
-    result = published_measures.chained_growth(trade, published, series, "KGZ", 2020, 2025)
+    comtrade = data.load_comtrade()
+    result = overlap.series_growth(comtrade, trade, published, series, "KGZ", 2020, 2025)
     dots_2020 = trade.query("year == 2020 and reporter == 'CHN' and partner == 'KGZ'").value_usd_millions.sum()
     pub_2025 = series.query("year == 2025 and partner == 'KGZ' and side == 'china' and measure == 'total_trade'")
     assert result["start_value"] == pytest.approx(dots_2020)
@@ -55,21 +58,33 @@ def test_chained_growth_uses_dots_then_published_china_customs(tables):
         2020: published_measures.BASIS_DOTS,
         2025: published_measures.BASIS_PUBLISHED,
     }
+    assert result["chain"]["evidence"] == ["press-figures-2026#3"] and result["chain"]["window"] == (2016, 2020)
     assert set(result["source_ids"]) == {"imf-dots-2022-02-02", "press-figures-2026"}
     with pytest.warns(common.MetricWarning, match="cannot be shown to agree"):
-        refused = published_measures.chained_growth(trade, published, series, "UZB", 1992, 2025)
-    assert refused["status"] == common.NOT_COMPUTABLE and "crosses from DOTS" in refused["reason"]
-    within = published_measures.chained_growth(trade, published, series, "KAZ", 2021, 2025)
-    assert not within["chain"]["crosses"] and within["multiple"] == pytest.approx(48_700 / 25_250)
-    assert published_measures.chained_growth(trade, published, series, "KAZ", 1992, 2020) == growth.growth_summary(
-        trade, "KAZ", 1992, 2020
-    )
+        refused = overlap.series_growth(comtrade, trade, published, series, "UZB", 1992, 2025)
+    assert refused["status"] == common.NOT_COMPUTABLE and "crosses from IMF DOTS" in refused["reason"]
+    assert "share no total-trade figure for Uzbekistan in 2016–2020" in refused["reason"]
+    within = overlap.series_growth(comtrade, trade, published, series, "KGZ", 2022, 2025)
+    assert not within["chain"]["crosses"] and within["multiple"] == pytest.approx(27_200 / 15_500)
+    dots = overlap.series_growth(comtrade, trade, published, series, "KGZ", 1992, 2020)
+    assert dots.multiple == growth.growth_summary(trade, "KGZ", 1992, 2020).multiple
+
+
+def test_join_check_and_the_growth_path_decide_alike(tables):
+    trade, published, series = tables
+    table = published_measures.overlap_table(trade, published)
+    for code in ("KAZ", "KGZ", "TJK", "TKM", "UZB", "CA5"):
+        check = published_measures.join_check(table, code)
+        result = overlap.series_growth(data.load_comtrade(), trade, published, series, code, 2019, 2025)
+        if code != "KAZ":  # Kazakhstan's 2019 is read from UN Comtrade, which the published figures continue
+            assert check["allowed"] == (result.status == "ok"), code
 
 
 def test_the_cli_says_when_a_chain_crosses_the_seam(capsys):
     assert cli.main(["growth", "KGZ", "2020", "2025"]) == 0
     out = capsys.readouterr().out
-    assert "×9.34" in out and "chain: to 2020 IMF DOTS (China's reports), after 2020 published China-customs" in out
+    assert "×9.34" in out
+    assert "chain: 2020 from IMF DOTS (China's reports), 2025 from published (China's customs, press figures)" in out
     assert "overlap check (tolerance 2%)" in out
     assert cli.main(["growth", "UZB", "1992", "2025"]) == 1
     assert "cannot be shown to agree" in capsys.readouterr().out

@@ -30,7 +30,13 @@ HEADLINES: dict[str, tuple[str, ...]] = {
         "Overlap check",
         "There is no product data for Kyrgyzstan in the shipped tables",
     ),
-    "country_profile-KAZ-1992-2025": ("What is traded", "What is traded: Kazakhstan and China"),
+    "country_profile-KAZ-1992-2025": (
+        "The line reaches 2024",
+        "Where the series overlap",
+        "No source we hold explains",
+        "What is traded",
+        "What is traded: Kazakhstan and China",
+    ),
     "targets_and_pledges": ("passed US$70 billion", "None of the later figures reports"),
     "partners": (
         "China first ahead of Russia in 2010",
@@ -47,8 +53,9 @@ HEADLINES: dict[str, tuple[str, ...]] = {
     ),
 }
 """Report name -> texts its page must show: the headline figures (US$50.1 billion in 2021, ×108.9), a 2025
-figure in a country profile, the profiles' "What is traded" (a link for Kazakhstan, how to get the data for the
-others), the targets report's findings, the partners report's first years, and the products report's findings."""
+figure in a country profile, the Kazakhstan profile's series to 2024, its overlap tables and its import break, the
+profiles' "What is traded" (a link for Kazakhstan, how to get the data for the others), the targets report's
+findings, the partners report's first years, and the products report's findings."""
 CHROMIUM = Path("/usr/bin/chromium")
 BROKEN_IMAGES = "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 60))"
 

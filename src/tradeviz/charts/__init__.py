@@ -64,7 +64,7 @@ from __future__ import annotations
 from tradeviz.charts.comparison import flows_balance, group_comparison, hhi_line, nominal_vs_real, share_area
 from tradeviz.charts.export import register_ipython
 from tradeviz.charts.map import MAP_LABEL_POSITIONS, MapFeature, load_map_features, map_bordering_codes, region_map
-from tradeviz.charts.mirror import mirror_gap
+from tradeviz.charts.mirror import mirror_gap, reported_flows
 from tradeviz.charts.partners import SIDE_OWN, china_russia_shares, share_lines, top_partner_bars
 from tradeviz.charts.products import chapter_sides, section_shares, top_products_bars
 from tradeviz.charts.published import SOURCE_PUBLISHED_RECENT, sides_series, target_progress
@@ -78,10 +78,12 @@ from tradeviz.charts.style import (
     SIDE_CHINA,
     SIDE_COLORS,
     SIDE_PARTNERS,
+    SOURCE_COMTRADE,
     SOURCE_DOTS,
     SOURCE_DOTS_AND_PUBLISHED,
     SOURCE_NATURAL_EARTH,
     SOURCE_PUBLISHED,
+    SOURCE_WITS,
     UNIT_CONSTANT_2020,
     UNIT_CURRENT,
     UNIT_NOMINAL_AND_REAL,
@@ -109,6 +111,8 @@ __all__ = [
     "SOURCE_DOTS_AND_PUBLISHED",
     "SOURCE_PUBLISHED_RECENT",
     "SOURCE_NATURAL_EARTH",
+    "SOURCE_COMTRADE",
+    "SOURCE_WITS",
     "UNIT_CURRENT",
     "UNIT_CONSTANT_2020",
     "UNIT_NOMINAL_AND_REAL",
@@ -139,6 +143,7 @@ __all__ = [
     "nominal_vs_real",
     "flows_balance",
     "mirror_gap",
+    "reported_flows",
     "sides_series",
     "target_progress",
     "china_russia_shares",

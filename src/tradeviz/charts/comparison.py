@@ -296,6 +296,32 @@ def nominal_vs_real(
 # --------------------------------------------------------------------------------------------
 
 
+def stretches(years: pd.Series, series: pd.Series) -> list[tuple[str, pd.Index]]:
+    """Consecutive runs of one series in a year-sorted table: [(series, index of its rows), ...]."""
+    change = series.ne(series.shift()).cumsum()
+    return [(str(series.loc[idx[0]]), idx) for _, idx in series.groupby(change).groups.items()]
+
+
+def seam(ax: Axes, x: float, left: str, right: str) -> None:
+    """A dotted rule where one series gives way to another, the two named on either side at the top."""
+    ax.axvline(x, color="#777777", linestyle=":", linewidth=1.2, zorder=1)
+    for text, dx, ha in ((f"← {left}", -3, "right"), (f"{right} →", 3, "left")):
+        ax.annotate(
+            text,
+            (x, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(dx, -3),
+            textcoords="offset points",
+            ha=ha,
+            va="top",
+            fontsize=7.5,
+            color="#555555",
+        )
+
+
+FLOW_STYLES = {"exports": ("-", "o", 2.2), "imports": ("--", "s", 2.0)}
+
+
 @house_style
 def flows_balance(
     df: pd.DataFrame,
@@ -305,46 +331,71 @@ def flows_balance(
     exports_col: str = "exports",
     imports_col: str = "imports",
     balance_col: str = "balance",
+    series_col: str | None = None,
+    published: pd.DataFrame | None = None,
     title: str | None = None,
 ) -> Figure:
     """China's exports to and imports from one partner (lines) and the balance (bars), linear scale.
 
     ``df`` columns, as :func:`tradeviz.measures.panels.total_trade` returns them (US$ millions): ``year``,
     ``exports`` (China → partner), ``imports`` (partner → China); optional ``balance`` (else exports − imports).
-    ``country``: ISO3 of the partner (colour and labels).  Axes: 1; lines: 2; bars: one per year.
+    ``series_col`` (optional): the statistical series of each year (as :func:`tradeviz.measures.annual.annual_series`
+    chooses it, e.g. "IMF DOTS" then "UN Comtrade"): each stretch of one series is its own pair of lines, named in
+    the legend ("exports, UN Comtrade"; hollow markers after the first series), never joined to the next, and a
+    dotted rule names the series on either side of each seam.
+    ``published`` (optional): press figures, columns ``year`` and the flow columns (NaN where none): drawn as
+    markers only (hollow diamond: exports, hollow triangle: imports), never as lines or bars.
+    ``country``: ISO3 of the partner (colour and labels).  Axes: 1; lines: 2 per series; bars: one per year.
     """
     caption = check_caption(caption)
     require_columns(df, ["year", exports_col, imports_col], "flows_balance")
     require_unique(df, ["year"], "flows_balance")
-    rows = df.sort_values("year")
+    rows = df.sort_values("year").reset_index(drop=True)
     balance = rows[balance_col] if balance_col in rows else rows[exports_col] - rows[imports_col]
     name = country_label(country)
     color = country_color(country)
     fig, (ax,) = new_figure(caption)
     ax.bar(rows["year"], balance, width=0.7, color=BALANCE_COLOR, zorder=1, label="balance (China's exports − imports)")
-    ax.plot(
-        rows["year"],
-        rows[exports_col],
-        color=color,
-        linewidth=2.2,
-        marker="o",
-        markersize=3.5,
-        zorder=3,
-        label=f"China's exports to {name}",
-    )
-    ax.plot(
-        rows["year"],
-        rows[imports_col],
-        color=color,
-        linewidth=2.0,
-        linestyle="--",
-        marker="s",
-        markersize=3.5,
-        zorder=3,
-        label=f"China's imports from {name}",
-    )
+    runs = stretches(rows["year"], rows[series_col]) if series_col else [("", rows.index)]
+    for i, (series, idx) in enumerate(runs):
+        part = rows.loc[idx]
+        for flow, col in (("exports", exports_col), ("imports", imports_col)):
+            style, marker, width = FLOW_STYLES[flow]
+            what = f"China's {flow} {'to' if flow == 'exports' else 'from'} {name}"
+            ax.plot(
+                part["year"],
+                part[col],
+                color=color,
+                linewidth=width,
+                linestyle=style,
+                marker=marker,
+                markersize=3.5,
+                markerfacecolor=color if i == 0 else "white",
+                zorder=3,
+                label=f"{flow}, {series}" if series else what,
+            )
+        if i:
+            seam(ax, float(part["year"].iloc[0]) - 0.5, runs[i - 1][0], series)
+    values = list(rows[exports_col]) + list(rows[imports_col]) + list(balance)
+    if published is not None and len(published):
+        require_columns(published, ["year", exports_col, imports_col], "flows_balance(published=...)")
+        for flow, col, marker in (("exports", exports_col, "D"), ("imports", imports_col, "^")):
+            points = published.dropna(subset=[col]).sort_values("year")
+            if len(points):
+                ax.scatter(
+                    points["year"],
+                    points[col],
+                    marker=marker,
+                    s=46,
+                    facecolors="white",
+                    edgecolors=color,
+                    linewidths=1.6,
+                    zorder=5,
+                    label=f"{flow}, press figure",
+                )
+                values += list(points[col])
     ax.axhline(0, color="#555555", linewidth=0.8, zorder=2)
-    set_usd_axis(ax.yaxis, list(rows[exports_col]) + list(rows[imports_col]) + list(balance), False)
+    set_usd_axis(ax.yaxis, values, False)
     year_axis(ax)
     ax.set_xlabel("Year")
     ax.set_ylabel(f"Trade with {name}")

@@ -178,3 +178,104 @@ def mirror_gap(
     elif title:
         ax.set_title(title)
     return fig
+
+
+# --------------------------------------------------------------------------------------------
+# 9. One reporter's flow as each statistical series holds it (breaks marked)
+# --------------------------------------------------------------------------------------------
+
+COVERAGE_LINES = (
+    ("dots", "china", "IMF DOTS", "-", 2.0),
+    ("comtrade", "china", "UN Comtrade", "-", 2.0),
+    ("wits", "china", "WITS", ":", 1.4),
+    ("dots", "world", "IMF DOTS", "--", 1.6),
+    ("comtrade", "world", "UN Comtrade", "--", 1.6),
+    ("wits", "world", "WITS", ":", 1.1),
+)
+
+
+@house_style
+def reported_flows(
+    table: pd.DataFrame,
+    caption: Caption,
+    *,
+    country: str,
+    flow: str = "imports",
+    break_years: tuple[int, int] | None = None,
+    break_label: str = "break",
+    published: pd.DataFrame | None = None,
+    published_label: str = "press figure",
+    title: str | None = None,
+) -> Figure:
+    """One reporter's ``flow`` with China and with the world, one line per statistical series that holds it.
+
+    ``table`` columns, as :func:`tradeviz.measures.annual.reporter_coverage` returns them: ``year``,
+    ``<series>_china`` and ``<series>_world`` for dots, comtrade and wits (US$ millions; NaN where absent).
+    IMF DOTS in grey, UN Comtrade in the country's colour, WITS dotted; with China solid, with the world dashed.
+    ``break_years`` (first, last): a shaded band with ``break_label`` over those years.  ``published``
+    (optional; ``year``, ``value_usd_millions``): press figures for the flow with China, drawn as markers only.
+    Axes: 1; lines: one per series and partner present.
+    """
+    caption = check_caption(caption)
+    require_columns(table, ["year"], "reported_flows")
+    require_unique(table, ["year"], "reported_flows")
+    name = country_label(country)
+    color = country_color(country)
+    rows = table.sort_values("year")
+    fig, (ax,) = new_figure(caption)
+    values: list[float] = []
+    for key, partner, label, style, width in COVERAGE_LINES:
+        column = f"{key}_{partner}"
+        if column not in rows or rows[column].isna().all():
+            continue
+        part = rows.dropna(subset=[column])
+        whom = "China" if partner == "china" else "the world"
+        ax.plot(
+            part["year"],
+            part[column],
+            color="#888888" if key == "dots" else color,
+            linestyle=style,
+            linewidth=width,
+            marker="o" if key != "wits" else None,
+            markersize=3,
+            zorder=3,
+            label=f"{flow} {'from' if flow == 'imports' else 'to'} {whom}, {label}",
+        )
+        values += list(part[column])
+    if published is not None and len(published):
+        require_columns(published, ["year", "value_usd_millions"], "reported_flows(published=...)")
+        ax.scatter(
+            published["year"],
+            published["value_usd_millions"],
+            marker="D",
+            s=44,
+            facecolors="white",
+            edgecolors="#333333",
+            linewidths=1.5,
+            zorder=5,
+            label=published_label,
+        )
+        values += list(published["value_usd_millions"])
+    if break_years is not None:
+        first, last = break_years
+        ax.axvspan(first - 0.5, last + 0.5, color="#F0E442", alpha=0.25, zorder=0, linewidth=0)
+        ax.annotate(
+            break_label,
+            ((first + last) / 2, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, -4),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=8,
+            color="#444444",
+        )
+    set_usd_axis(ax.yaxis, values, False)
+    ax.set_ylim(bottom=0)
+    year_axis(ax)
+    ax.set_xlabel("Year")
+    ax.set_ylabel(f"{name}'s reported {flow}")
+    handles, labels = ax.get_legend_handles_labels()
+    legend_outside(ax, handles, [wrap(label, 24) for label in labels])
+    ax.set_title(title or f"{name}'s {flow} as each statistical series holds them")
+    return fig

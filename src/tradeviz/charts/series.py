@@ -44,6 +44,7 @@ def trade_series(
     published: pd.DataFrame | None = None,
     published_value_col: str = "value_usd_millions",
     published_label: str = "published totals (press, China Customs)",
+    series_col: str | None = None,
     title: str | None = None,
     ylabel: str = "Trade with China",
 ) -> Figure:
@@ -54,8 +55,11 @@ def trade_series(
     ``published`` (optional) columns, as the published series: ``year``, ``partner``, ``value_usd_millions``
     (or ``published_value_col``) -- figures quoted in the press; drawn as separate hollow diamonds in the
     partner's colour, never joined to the lines, with one legend entry ``published_label``.
+    ``series_col`` (optional): the statistical series of each row (as :func:`tradeviz.measures.annual.annual_series`
+    chooses it): each stretch of one series is its own line, never joined to the next; a stretch after a
+    partner's first series is dashed and named in the legend ("Kazakhstan, UN Comtrade").
     ``log``: True/False, or None to decide automatically (max/min > 50, all points considered).
-    Axes: 1; lines: one per country; published points: one PathCollection.
+    Axes: 1; lines: one per country (and per later series); published points: one PathCollection.
     """
     caption = check_caption(caption)
     require_columns(df, ["year", "partner", value_col], "trade_series")
@@ -66,16 +70,22 @@ def trade_series(
     use_log = wants_log(values, log)
     fig, (ax,) = new_figure(caption)
     for code in country_order(df["partner"].unique()):
-        sub = df[df["partner"].astype(str) == code].sort_values("year")
+        sub = df[df["partner"].astype(str) == code].sort_values("year").reset_index(drop=True)
         is_group = code == countries.GROUP
-        ax.plot(
-            sub["year"],
-            sub[value_col],
-            color=country_color(code),
-            label=country_label(code),
-            linewidth=2.6 if is_group else 1.9,
-            zorder=3 if is_group else 2,
-        )
+        runs: list[tuple[str | None, pd.Index]] = [(None, sub.index)]
+        if series_col is not None:
+            change = sub[series_col].ne(sub[series_col].shift()).cumsum()
+            runs = [(str(sub.loc[idx[0], series_col]), idx) for _, idx in sub.groupby(change).groups.items()]
+        for i, (series, idx) in enumerate(runs):
+            ax.plot(
+                sub.loc[idx, "year"],
+                sub.loc[idx, value_col],
+                color=country_color(code),
+                label=country_label(code) if i == 0 else f"{country_label(code)}, {series}",
+                linewidth=2.6 if is_group else 1.9,
+                linestyle="-" if i == 0 else (0, (4, 1.5)),
+                zorder=3 if is_group else 2,
+            )
     handles, labels = ax.get_legend_handles_labels()
     if published is not None and len(published):
         pub = published.sort_values(["partner", "year"])

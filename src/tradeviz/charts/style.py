@@ -44,6 +44,8 @@ SOURCE_DOTS = "IMF Direction of Trade Statistics (via SamLeBlanc/Direction-of-Tr
 SOURCE_PUBLISHED = "published totals: RMOL 2022-01-26, press reports of China Customs"
 SOURCE_DOTS_AND_PUBLISHED = f"{SOURCE_DOTS}; {SOURCE_PUBLISHED}"
 SOURCE_NATURAL_EARTH = "Natural Earth 1:110m (public domain)"
+SOURCE_COMTRADE = "UN Comtrade (via github.com/omirbeknikar-ship-it/dissertation-final @ 1078ec9)"
+SOURCE_WITS = "World Bank WITS, UN Comtrade data (via github.com/AkshatSharma03/KazPaper-data-analysis @ ffe5d91)"
 
 UNIT_CURRENT = "current US$ (m = millions, bn = billions)"
 UNIT_CONSTANT_2020 = "constant 2020 US$ (m = millions, bn = billions)"

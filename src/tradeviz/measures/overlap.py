@@ -1,44 +1,56 @@
-"""Statistical series side by side: where UN Comtrade, IMF DOTS and the published figures overlap, whether one may
-continue another, growth within one series, and the package's one precedence rule.
+"""Statistical series side by side, the package's one precedence rule, and the one way series are joined.
 
 Values are million current US$.  Every series is kept *per side*: China's reports (side "china": reporter CHN,
 partner one of the five) and the partner's own reports (side "partner": reporter the partner, partner CHN) are
 never mixed.  Measures: ``exports`` and ``imports`` are the reporter's flows, ``total`` their sum (only where both
-are present).
+are present).  The series (:data:`PRECEDENCE`): UN Comtrade (:data:`COMTRADE`, the ``comtrade`` table, China's and
+Kazakhstan's reports of their mutual trade 2014–2024), IMF DOTS (:data:`DOTS`, the ``trade`` table, 1992–2020)
+and the published figures (:data:`PUBLISHED`, press figures: officials and the press quoting customs or a
+statistics office; the ``published_series`` table for values, every full-year figure of ``published`` as
+evidence in an overlap).
 
-The precedence rule (:data:`PRECEDENCE`), used wherever one value per year and side must be chosen:
+**The precedence rule** (:data:`PRECEDENCE`), the one rule wherever the package picks one value per year and side
+(:func:`tradeviz.measures.annual.annual_series`, the charts drawn from it, ``tradeviz growth`` through
+:func:`series_growth`):
 
 1. **Statistics over press figures.**  A statistical series (UN Comtrade, IMF DOTS: customs records compiled by a
-   statistical agency) comes before a published figure (officials and the press quoting customs).
+   statistical agency; ``kind`` "statistics") comes before a published figure (``kind`` "press").
 2. **Newer vintage over older.**  Among statistical series, the more recently compiled one comes first: UN
    Comtrade as stored (retrieved after 2022, revised figures) before DOTS (the 2022-02-02 vintage); within one
-   series the build already keeps the newest vintage of a year.
+   series the build already keeps the newest vintage of a year (each row's ``source_id`` names it).
 3. **Per side.**  The rule picks within China's reports or within the partner's, never across them.
 
-A period whose two ends lie in one series needs no join (:func:`series_growth` takes the first series in
-precedence holding both).  When the ends lie in different series, the overlap decides: the two series must both
-hold at least one total in the last :data:`OVERLAP_WINDOW` years they share, and every figure they share in those
-years (totals and flows) must agree within :data:`OVERLAP_TOLERANCE`.  Otherwise growth across the seam is
-refused, naming the years and the size of the gap.  Disagreements are shown, never smoothed.
+For a year, the first series in that order holding any figure for the partner and side supplies every measure
+of that year (flows of one year are never taken from two series).
+
+**Joining series** (:func:`series_growth`, the one join path).  A period whose two ends lie in one statistical series
+needs no join: it is computed in the first statistical series, in the order above, that holds both ends (two
+press-figure ends, where no statistical series holds either, need none either).  When the ends lie in
+different series, the overlap decides (:func:`join_check`): the window is the last :data:`OVERLAP_WINDOW` years of
+the series that ends first (the years just before the seam); the two must share at least one total in it, and
+every figure they share in it (totals and flows) must agree within :data:`OVERLAP_TOLERANCE`.  Otherwise growth
+across the seam is refused, naming the years and the size of the gap.  Disagreements are shown, never smoothed.
+Press figures join China's side only, and in current dollars.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from tradeviz import countries
 from tradeviz.countries import CHINA, GROUP
-from tradeviz.measures import common, growth, published
+from tradeviz.measures import common, growth, panels
 
-OVERLAP_TOLERANCE = published.OVERLAP_TOLERANCE
-"""|a / b − 1| at which two series agree for a figure: the same 2% as the DOTS–published join
-(:data:`tradeviz.measures.published.OVERLAP_TOLERANCE`).  Statistical series are not rounded, so a larger gap is
-a revision or a different basis, not rounding."""
-OVERLAP_WINDOW = published.OVERLAP_WINDOW
-"""Only the last five years two series share decide whether one may continue the other (older ones are shown)."""
+OVERLAP_TOLERANCE = 0.02
+"""|a / b − 1| at which two series agree for a figure.  Press figures are rounded to 0.1 billion (up to 1.7% of a
+US$3 billion total) and a series may hold a later revision; 2% allows for both and no more.  Statistical series are
+not rounded, so a larger gap between two of them is a revision or a different basis, not rounding."""
+OVERLAP_WINDOW = 5
+"""Only the last five years before a seam decide whether one series may continue another (older ones are shown)."""
 
 COMTRADE = "UN Comtrade"
 DOTS = "IMF DOTS"
@@ -47,7 +59,11 @@ PRECEDENCE = (COMTRADE, DOTS, PUBLISHED)
 """The one precedence rule (see the module docstring): statistics over press figures, newer vintage over older,
 per side.  ``PUBLISHED`` is a press figure; the others are statistical series."""
 STATISTICAL = (COMTRADE, DOTS)
+Kind = Literal["statistics", "press"]
+KINDS: dict[str, Kind] = {COMTRADE: "statistics", DOTS: "statistics", PUBLISHED: "press"}
+"""What each series is: ``statistics`` (drawn as lines) or ``press`` (drawn as markers)."""
 MEASURES = ("exports", "imports", "total")
+SIDES = ("china", "partner")
 LONG_COLUMNS = [
     "series",
     "side",
@@ -66,7 +82,7 @@ PUBLISHED_FLOWS = {
 
 
 def series_label(series: str, side: str, partner: str) -> str:
-    """'UN Comtrade (China's reports)', 'IMF DOTS (Kazakhstan's reports)', 'published (China's customs)' ..."""
+    """'UN Comtrade (China's reports)', 'IMF DOTS (Kazakhstan's reports)', 'published (China's customs, ...)' ..."""
     whose = countries.name(CHINA) if side == "china" else countries.name(partner)
     if series == PUBLISHED:
         return f"published ({whose}'s {'customs' if side == 'china' else 'statistics'}, press figures)"
@@ -98,23 +114,39 @@ def comtrade_long(comtrade: pd.DataFrame) -> pd.DataFrame:
     return _long(comtrade.loc[comtrade["commodity"].eq("TOTAL")], COMTRADE)
 
 
-def dots_long(trade: pd.DataFrame) -> pd.DataFrame:
-    """The DOTS trade table's bilateral rows in the long layout (series "IMF DOTS")."""
-    return _long(trade, DOTS)
+def dots_long(trade: pd.DataFrame, *, include_group: bool = False, estimates: bool = True) -> pd.DataFrame:
+    """The DOTS trade table's bilateral rows in the long layout (series "IMF DOTS").
+
+    ``include_group``: add the five together (``CA5``, China's reports; years where all five are reported).
+    ``estimates=False`` leaves out flows the IMF estimated instead of the reporter (``imf_estimate``): they are
+    not the reporter's own figures.
+    """
+    rows = trade if estimates or "imf_estimate" not in trade else trade.loc[~trade["imf_estimate"].astype(bool)]
+    out = _long(rows, DOTS)
+    if not include_group:
+        return out
+    five = panels.total_trade(trade, "all", "china")
+    five = five.loc[five["complete"]].melt(
+        id_vars=["year", "source_ids"], value_vars=list(MEASURES), var_name="measure", value_name="value_usd_millions"
+    )
+    group = five.assign(series=DOTS, side="china", reporter=CHINA, partner=GROUP, figure_id="")
+    return pd.concat([out, group[LONG_COLUMNS]], ignore_index=True)
 
 
 def published_long(series: pd.DataFrame) -> pd.DataFrame:
-    """The published series (published_series table) in the long layout, flows named from the reporter's side.
+    """Published figures in the long layout, flows named from the reporter's side (series "published").
 
-    Lower bounds ("over US$ X") are left out: a bound is not a value to compare or to grow from.
+    ``series`` is the published_series table (one figure per year, partner, side and measure: the values), or
+    :func:`published_evidence` of the published table (every figure: the evidence in an overlap).  Lower bounds
+    ("over US$ X") are left out: a bound is not a value to compare or to grow from.
     """
-    rows = series.loc[series["qualifier"].ne("lower_bound")]
+    rows = series.loc[series["qualifier"].ne("lower_bound") & series["side"].isin(SIDES)]
     measure = [PUBLISHED_FLOWS[s][m] for s, m in zip(rows["side"], rows["measure"], strict=True)]
     out = pd.DataFrame(
         {
             "series": PUBLISHED,
             "side": rows["side"],
-            "reporter": rows["reporter"],
+            "reporter": np.where(rows["side"].eq("china"), CHINA, rows["partner"]),
             "partner": rows["partner"],
             "year": rows["year"].astype("int64"),
             "measure": measure,
@@ -124,6 +156,23 @@ def published_long(series: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return out.reset_index(drop=True)[LONG_COLUMNS]
+
+
+def published_evidence(published: pd.DataFrame) -> pd.DataFrame:
+    """Every full-year US$ figure of the published table whose page names China's customs or the partner's own
+    statistics (sides "china"/"partner"), exact or approximate, in the published_series layout.
+
+    This, not only the one figure per year that the series keeps, is what an overlap compares: a join is allowed
+    only if every such figure agrees.  Figures whose page names no statistical source (side "unstated") decide
+    nothing.
+    """
+    rows = published.loc[
+        published["side"].isin(SIDES)
+        & published["period"].eq("full_year")
+        & published["value_usd_millions"].notna()
+        & published["qualifier"].ne("lower_bound")
+    ]
+    return rows.reset_index(drop=True)
 
 
 OVERLAP_COLUMNS = [
@@ -140,10 +189,20 @@ OVERLAP_COLUMNS = [
     "agrees",
     "in_window",
     "window_first",
+    "window_last",
     "source_ids_a",
     "source_ids_b",
     "figure_id_b",
 ]
+
+
+def _windows(a: pd.DataFrame, b: pd.DataFrame, window: int) -> pd.DataFrame:
+    """Per side and partner: the last ``window`` years of whichever of the two series ends first."""
+    ends = pd.concat(
+        [a.groupby(["side", "partner"])["year"].max(), b.groupby(["side", "partner"])["year"].max()], axis=1
+    )
+    last = ends.min(axis=1).dropna().astype("int64").rename("window_last")
+    return pd.DataFrame({"window_first": last - window + 1, "window_last": last}).reset_index()
 
 
 def overlap(
@@ -152,9 +211,9 @@ def overlap(
     """Every (side, partner, measure, year) both long series hold, side by side.
 
     Columns: side, partner, measure, year, series_a, value_a, series_b, value_b, difference (a − b, million US$),
-    ratio (a / b), agrees (``|ratio − 1| ≤ tolerance``), in_window (year among the last ``window`` years the two
-    share for that side and partner), window_first, source_ids_a, source_ids_b, figure_id_b (the published figure
-    when b is the published series, else empty).
+    ratio (a / b), agrees (``|ratio − 1| ≤ tolerance``), in_window (year among the last ``window`` years of the
+    series that ends first: the years just before the seam), window_first, window_last, source_ids_a,
+    source_ids_b, figure_id_b (the published figure when b is the published series, else empty).
     """
     keys = ["side", "partner", "measure", "year"]
     names = {
@@ -165,15 +224,13 @@ def overlap(
     }
     left = a.rename(columns={k: v.format("a") for k, v in names.items()}).drop(columns=["reporter", "figure_id_a"])
     right = b.rename(columns={k: v.format("b") for k, v in names.items()}).drop(columns="reporter")
-    out = left.merge(right, on=keys, how="inner")
+    out = left.merge(right, on=keys, how="inner").merge(_windows(a, b, window), on=["side", "partner"], how="left")
     out["difference"] = out["value_a"] - out["value_b"]
     out["ratio"] = out["value_a"] / out["value_b"]
     out["agrees"] = (out["ratio"] - 1).abs() <= tolerance
-    last = out.groupby(["side", "partner"])["year"].transform("max")
-    out["window_first"] = last - window + 1
-    out["in_window"] = out["year"] >= out["window_first"]
+    out["in_window"] = out["year"].between(out["window_first"], out["window_last"])
     order = {m: i for i, m in enumerate(MEASURES)}
-    out = out.sort_values(keys, key=lambda s: s.map(order) if s.name == "measure" else s)
+    out = out.sort_values(keys + ["figure_id_b"], key=lambda s: s.map(order) if s.name == "measure" else s)
     return out[OVERLAP_COLUMNS].reset_index(drop=True)
 
 
@@ -182,36 +239,52 @@ def comtrade_dots_overlap(comtrade: pd.DataFrame, trade: pd.DataFrame, **kwargs:
     return overlap(comtrade_long(comtrade), dots_long(trade), **kwargs)
 
 
-def comtrade_published_overlap(comtrade: pd.DataFrame, series: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
-    """UN Comtrade (a) against the published figures (b), per side (2021–2024 here)."""
-    return overlap(comtrade_long(comtrade), published_long(series), **kwargs)
+def comtrade_published_overlap(comtrade: pd.DataFrame, published: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
+    """UN Comtrade (a) against the published figures (b), per side (2021–2024 here).
+
+    ``published``: the published table (every full-year figure is compared, :func:`published_evidence`) or the
+    published_series table (the one figure per year it keeps)."""
+    evidence = published_evidence(published) if "period" in published else published
+    return overlap(comtrade_long(comtrade), published_long(evidence), **kwargs)
 
 
 def continuation_check(
-    table: pd.DataFrame, partner: str, side: str = "china", *, tolerance: float = OVERLAP_TOLERANCE
+    table: pd.DataFrame,
+    partner: str,
+    side: str = "china",
+    *,
+    tolerance: float = OVERLAP_TOLERANCE,
+    series: tuple[str, str] | None = None,
+    window: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
-    """May series_b be continued by series_a (or the reverse) for ``partner`` and ``side``?  The overlap decides.
+    """May one series continue the other for ``partner`` and ``side``?  The overlap decides (the one join rule).
 
+    ``table``: an :func:`overlap` table.  ``series`` and ``window`` name the pair and the years before the seam
+    when the table holds no row for the partner (otherwise they are read from it).
     Returns {partner, side, allowed, reason, window (first, last), disagreements: [{year, measure, value_a, value_b,
     ratio}], largest_gap (max |ratio − 1| in the window)}.
     """
     code = countries.resolve(partner, allow_group=True)
     rows = table.loc[table["partner"].eq(code) & table["side"].eq(side)]
-    base: dict[str, Any] = dict(partner=code, side=side, disagreements=[], largest_gap=None, window=None)
-    if rows.empty:
+    base: dict[str, Any] = dict(partner=code, side=side, disagreements=[], largest_gap=None, window=window)
+    if len(rows):
+        series = (str(rows["series_a"].iloc[0]), str(rows["series_b"].iloc[0]))
+        window = (int(rows["window_first"].iloc[0]), int(rows["window_last"].iloc[0]))
+        base["window"] = window
+    if series is None or window is None:
         return base | dict(allowed=False, reason="the two series share no year, so they cannot be shown to agree")
-    a, b = rows["series_a"].iloc[0], rows["series_b"].iloc[0]
-    label_a, label_b = series_label(a, side, code), series_label(b, side, code)
-    inside = rows.loc[rows["in_window"]]
-    first, last = int(inside["window_first"].iloc[0]), int(inside["year"].max())
+    label_a, label_b = series_label(series[0], side, code), series_label(series[1], side, code)
+    first, last = window
     span = f"{first}–{last}" if first != last else str(first)
-    base |= dict(window=(first, last), largest_gap=float((inside["ratio"] - 1).abs().max()))
+    inside = rows.loc[rows["in_window"]]
     if not inside["measure"].eq("total").any():
         return base | dict(
             allowed=False,
-            reason=f"{label_a} and {label_b} share no total-trade figure in {span}, so they cannot be shown to agree",
+            reason=f"{label_a} and {label_b} share no total-trade figure for {countries.name(code)} in {span} "
+            f"(the last {last - first + 1} years before the seam), so the two series cannot be shown to agree",
         )
-    bad = inside.loc[~inside["agrees"]]
+    base["largest_gap"] = float((inside["ratio"] - 1).abs().max())
+    bad = inside.loc[~inside["agrees"].astype(bool)]
     base["disagreements"] = [
         dict(year=int(r.year), measure=r.measure, value_a=float(r.value_a), value_b=float(r.value_b), ratio=r.ratio)
         for r in bad.itertuples()
@@ -230,6 +303,26 @@ def continuation_check(
         reason=f"{label_a} and {label_b} agree within {tolerance:.0%} in every shared figure of {span} ({years}; "
         f"largest gap {base['largest_gap']:.1%})",
     )
+
+
+def join_check(
+    a: pd.DataFrame, b: pd.DataFrame, partner: str, side: str = "china", *, tolerance: float = OVERLAP_TOLERANCE
+) -> dict[str, Any]:
+    """May long series ``a`` and ``b`` be joined for ``partner`` and ``side``?  :func:`continuation_check` on
+    their :func:`overlap`, with the pair and the window known even when they share no year.  The result also
+    holds ``table`` (the overlap rows of the partner and side) and ``evidence`` (the figure ids in the window)."""
+    code = countries.resolve(partner, allow_group=True)
+    table = overlap(a, b, tolerance=tolerance)
+    table = table.loc[table["partner"].eq(code) & table["side"].eq(side)].reset_index(drop=True)
+    windows = _windows(a, b, OVERLAP_WINDOW)
+    mine = windows.loc[windows["partner"].eq(code) & windows["side"].eq(side)]
+    window = (int(mine["window_first"].iloc[0]), int(mine["window_last"].iloc[0])) if len(mine) else None
+    pair = (str(a["series"].iloc[0]), str(b["series"].iloc[0])) if len(a) and len(b) else None
+    check = continuation_check(table, code, side, tolerance=tolerance, series=pair, window=window)
+    inside = table.loc[table["in_window"]]
+    check["evidence"] = [f for f in inside["figure_id_b"] if f]
+    check["table"] = table
+    return check
 
 
 def _holdings(long: pd.DataFrame, code: str, side: str) -> dict[str, pd.DataFrame]:
@@ -251,42 +344,96 @@ def series_growth(
     real: bool = False,
     cpi: pd.DataFrame | None = None,
     base_year: int | None = None,
+    within: Sequence[str] = PRECEDENCE,
 ) -> growth.GrowthResult:
-    """Growth of total trade between two years, within one statistical series where one holds both ends.
+    """Growth of total trade between two years: the package's one join path (see the module docstring).
 
-    The series is the first of :data:`PRECEDENCE` holding both years for ``side``: UN Comtrade, then IMF DOTS (for
-    DOTS: :func:`tradeviz.measures.growth.growth_summary`).  Otherwise the two ends come from different series and
-    the overlap of those two decides (:func:`continuation_check`); a refused join gives status "not computable"
-    with the years and the size of the gap.  Periods that only DOTS and the published China-customs figures reach
-    keep their own rule (:func:`tradeviz.measures.published.chained_growth`).  The result's ``series`` names
-    the series each end was read from and ``chain`` says whether a join was needed.
+    Within one statistical series where one holds both ends: the first of :data:`PRECEDENCE` (restricted to
+    ``within``) that does (IMF DOTS: :func:`tradeviz.measures.growth.growth_summary`).  Otherwise each end comes
+    from the first series holding it (press figures only where no statistical series does; two press ends need
+    no join) and their overlap decides (:func:`join_check`; published figures as evidence are every
+    full-year figure of the published table).  A refused join gives status "not computable" with the years and
+    the size of the gap.  Press figures take part on China's side only and in current dollars.  The result's
+    ``series`` names the series each end was read from, ``chain`` whether a join was needed and which check
+    allowed it (``basis``: the series of each end year).
     """
     common.check_side(side)
     common.check_period(start, end)
     code = countries.resolve(partner, allow_group=True)
+    names = [s for s in PRECEDENCE if s in within and (s != PUBLISHED or side == "china")]
     long = pd.concat(
-        [comtrade_long(comtrade), dots_long(trade), published_long(series) if side == "china" else None],
+        [
+            comtrade_long(comtrade) if COMTRADE in names else None,
+            dots_long(trade, include_group=True) if DOTS in names else None,
+            published_long(series) if PUBLISHED in names else None,
+        ],
         ignore_index=True,
     )
     held = _holdings(long, code, side)
-    both = [s for s in STATISTICAL if {start, end} <= set(held[s].index)]
-    first = next((s for s in PRECEDENCE if start in held[s].index), None)
-    last = next((s for s in PRECEDENCE if end in held[s].index), None)
-    if both[:1] == [COMTRADE]:
-        result = _result(held, code, side, start, end, COMTRADE, COMTRADE, None, real, cpi, base_year)
-        return result.with_details(cautions=revision_cautions(long, code, side, (start, end)))
-    if held[COMTRADE].empty or first is None or last is None or both:
-        return _dots_or_published(trade, published_table, series, code, start, end, side, real, cpi, base_year)
-    a, b = (first, last) if PRECEDENCE.index(first) <= PRECEDENCE.index(last) else (last, first)
-    table = overlap(long.loc[long["series"].eq(a)], long.loc[long["series"].eq(b)])
-    check = continuation_check(table, code, side)
+    dots_last = int(trade["year"].max())
+    stats_last = max([dots_last] + [int(held[s].index.max()) for s in STATISTICAL if s in names and len(held[s])])
+    if PUBLISHED not in names or real:
+        if max(start, end) > stats_last:  # only press figures reach that year: they join China's side, nominal only
+            comtrade_note = f" and UN Comtrade (to {stats_last})" if stats_last > dots_last else ""
+            raise ValueError(
+                f"year {max(start, end)} is after the IMF DOTS data (1992–{dots_last}){comtrade_note}; after "
+                f"{stats_last} only China's customs figures are joined, in current dollars: drop --real/--side, or "
+                "use --published (with --side partner for the partner's own figures)"
+            )
+        names = [s for s in names if s != PUBLISHED]
+    years = pd.concat([trade["year"]] + [held[s].index.to_series() for s in names], ignore_index=True)
+    common.check_years(years, f"{code} total trade ({' + '.join(names)})", start, end)
+    both = [s for s in names if s in STATISTICAL and {start, end} <= set(held[s].index)]
+    first = next((s for s in names if start in held[s].index), None)
+    last = next((s for s in names if end in held[s].index), None)
+    if both[:1] == [DOTS] or (not both and (first is None or last is None) and max(start, end) <= dots_last):
+        # within DOTS, or a DOTS year with no complete figure: growth_summary names what is missing
+        return _within_dots(trade, code, start, end, side, real, cpi, base_year)
+    if both:
+        result = _result(held, code, side, start, end, both[0], both[0], None, real, cpi, base_year)
+        return (
+            result.with_details(cautions=revision_cautions(long, code, side, (start, end)))
+            if both[0] == COMTRADE
+            else result
+        )
+    if first is None or last is None:
+        return _missing(held, names, code, side, start if first is None else end, start, end)
+    if first == last:  # only press figures hold either end: within them, no join
+        return _result(held, code, side, start, end, first, last, None, real, cpi, base_year)
+    a, b = sorted((first, last), key=PRECEDENCE.index)
+    evidence = published_long(published_evidence(published_table)) if PUBLISHED in (a, b) else None
+    pick = {s: long.loc[long["series"].eq(s)] if s != PUBLISHED else evidence for s in (a, b)}
+    check = join_check(pick[a], pick[b], code, side)
     return _result(held, code, side, start, end, first, last, check, real, cpi, base_year)
 
 
-def _dots_or_published(
+def _missing(
+    held: dict[str, pd.DataFrame], names: Sequence[str], code: str, side: str, year: int, start: int, end: int
+) -> growth.GrowthResult:
+    """Not computable: no series holds a total for ``year`` (each series' years are listed)."""
+    spans = "; ".join(
+        f"{series_label(s, side, code)} {int(held[s].index.min())}–{int(held[s].index.max())}"
+        for s in names
+        if len(held[s])
+    )
+    return growth.growth_result(
+        code=code,
+        name=countries.name(code),
+        start=start,
+        end=end,
+        start_value=np.nan,
+        end_value=np.nan,
+        source=" + ".join(names),
+        side=side,
+        source_ids=[],
+        measure="total_trade",
+        reason=f"no series holds a total for {countries.name(code)} in {year} ({spans or 'none holds any'})",
+        extra={"series": [], "chain": dict(joined=False, crosses=False, basis={})},
+    )
+
+
+def _within_dots(
     trade: pd.DataFrame,
-    published_table: pd.DataFrame,
-    series: pd.DataFrame,
     code: str,
     start: int,
     end: int,
@@ -295,24 +442,14 @@ def _dots_or_published(
     cpi: pd.DataFrame | None,
     base_year: int | None,
 ) -> growth.GrowthResult:
-    """Where UN Comtrade plays no part: DOTS alone, or DOTS joined to the published China-customs figures."""
-    dots_last = int(trade["year"].max())
-    if max(start, end) <= dots_last:
-        result = growth.growth_summary(
-            trade, "all" if code == GROUP else code, start, end, side=side, real=real, cpi=cpi, base_year=base_year
+    result = growth.growth_summary(
+        trade, "all" if code == GROUP else code, start, end, side=side, real=real, cpi=cpi, base_year=base_year
+    )
+    if code != GROUP:
+        result = result.with_details(
+            series=[series_label(DOTS, side, code)] * 2, chain=dict(joined=False, crosses=False)
         )
-        if code != GROUP:
-            result = result.with_details(
-                series=[series_label(DOTS, side, code)] * 2, chain=dict(joined=False, crosses=False)
-            )
-        return result
-    if real or side != "china":
-        raise ValueError(
-            f"year {end} is after the IMF DOTS data (1992–{dots_last}); after {dots_last} only China's customs "
-            "figures are joined to DOTS, in current dollars: drop --real/--side, or use --published (with "
-            "--side partner for the partner's own figures)"
-        )
-    return published.chained_growth(trade, published_table, series, code, start, end)
+    return result
 
 
 def revision_cautions(long: pd.DataFrame, code: str, side: str, years: tuple[int, ...]) -> list[str]:
@@ -347,11 +484,21 @@ def _result(
 ) -> growth.GrowthResult:
     labels = [series_label(first, side, code), series_label(last, side, code)]
     refused = check is not None and not check["allowed"]
-    v0, v1 = (float(held[s].at[y, "value_usd_millions"]) for s, y in ((first, start), (last, end)))
-    ids = sorted({i for s, y in ((first, start), (last, end)) for i in str(held[s].at[y, "source_ids"]).split("; ")})
-    figures = [str(held[s].at[y, "figure_id"]) for s, y in ((first, start), (last, end))]
+
+    def read(s: str, y: int, column: str) -> Any:
+        return held[s].at[y, column] if y in held[s].index else None
+
+    ends = ((first, start), (last, end))
+    v0, v1 = (
+        np.nan if read(s, y, "value_usd_millions") is None else float(read(s, y, "value_usd_millions")) for s, y in ends
+    )
+    ids = sorted({i for s, y in ends for i in str(read(s, y, "source_ids") or "").split("; ") if i})
+    figures = [str(read(s, y, "figure_id") or "") for s, y in ends]
     chain: dict[str, Any] = dict(
-        joined=check is not None, crosses=check is not None, figure_ids=[f for f in figures if f]
+        joined=check is not None,
+        crosses=check is not None,
+        figure_ids=[f for f in figures if f],
+        basis={int(start): labels[0], int(end): labels[1]},
     )
     if check is not None:
         chain |= dict(
@@ -359,6 +506,7 @@ def _result(
             window=check["window"],
             largest_gap=check["largest_gap"],
             disagreements=check["disagreements"],
+            evidence=check.get("evidence", []),
             tolerance=OVERLAP_TOLERANCE,
         )
     reason = ""

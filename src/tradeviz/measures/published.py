@@ -4,13 +4,13 @@ Inputs are the tables of :mod:`tradeviz.data`: ``trade`` (DOTS), ``published`` (
 ``series`` (published_series: one full-year US$ figure per year, partner, side and measure).  Values are
 million current US$.
 
-The join rule.  DOTS takes China's reports from China's customs, so a published China-customs figure for a DOTS
-year should match DOTS closely.  :func:`overlap_table` compares every such figure with DOTS:
-``ratio = published / DOTS``; a figure agrees when ``|ratio − 1| ≤ OVERLAP_TOLERANCE``.  A joined series
-(DOTS to 2020, then the published China-side figures) is allowed for a partner only when its total trade has at
-least one exact or approximate published figure in the last ``OVERLAP_WINDOW`` DOTS years and every published
-figure for it in those years agrees (:func:`join_check`).  Otherwise growth across the seam is refused, with the
-reason.
+Where they meet DOTS.  DOTS takes China's reports from China's customs, so a published China-customs figure for a
+DOTS year should match DOTS closely.  :func:`overlap_table` lists every published full-year figure for a DOTS year
+beside DOTS (``ratio = published / DOTS``), with the figures that decide marked ``evidence``; :func:`join_check`
+decides with the package's one join rule (:func:`tradeviz.measures.overlap.continuation_check`: the last
+``OVERLAP_WINDOW`` DOTS years must hold an agreeing China-customs total, and every such figure in them must agree
+within ``OVERLAP_TOLERANCE``).  Growth across the seam is computed by the one join path,
+:func:`tradeviz.measures.overlap.series_growth`.
 """
 
 from __future__ import annotations
@@ -23,18 +23,16 @@ import pandas as pd
 
 from tradeviz import countries
 from tradeviz.countries import CHINA, FIVE, GROUP
-from tradeviz.measures import common, growth, mirror, panels
+from tradeviz.measures import common, mirror, overlap, panels
 
-OVERLAP_TOLERANCE = 0.02
-"""Largest relative gap, |published / DOTS − 1|, at which a published China-customs figure agrees with DOTS.
-
-Press figures are rounded to 0.1 billion (up to 1.7% of a US$3 billion total) and DOTS may hold a later revision;
-2% allows for both and no more."""
-OVERLAP_WINDOW = 5
+OVERLAP_TOLERANCE = overlap.OVERLAP_TOLERANCE
+"""Largest relative gap at which a published China-customs figure agrees with DOTS: the one tolerance of
+:mod:`tradeviz.measures.overlap` (2%)."""
+OVERLAP_WINDOW = overlap.OVERLAP_WINDOW
 """Only published figures for the last five DOTS years decide whether the join is allowed (older ones are shown)."""
 MEASURE_FLOWS = {"total_trade": "total", "china_exports": "exports", "china_imports": "imports"}
-BASIS_DOTS = "IMF DOTS (China's reports)"
-BASIS_PUBLISHED = "published (China's customs)"
+BASIS_DOTS = overlap.series_label(overlap.DOTS, "china", GROUP)
+BASIS_PUBLISHED = overlap.series_label(overlap.PUBLISHED, "china", GROUP)
 
 
 def _partners(partner: str | Iterable[str] | None) -> list[str]:
@@ -116,164 +114,43 @@ def overlap_table(
     return out.reset_index(drop=True)
 
 
-def join_check(overlap: pd.DataFrame, partner: str, *, window: int = OVERLAP_WINDOW) -> dict[str, Any]:
+def join_check(overlap_rows: pd.DataFrame, partner: str, *, window: int = OVERLAP_WINDOW) -> dict[str, Any]:
     """May China's DOTS series for ``partner`` be continued with the published China-customs figures?
 
-    Returns {partner, allowed, reason, evidence}: ``evidence`` is the list of figure ids that decided.
+    ``overlap_rows``: :func:`overlap_table`.  Its ``evidence`` rows are put to the one join rule
+    (:func:`tradeviz.measures.overlap.continuation_check`, DOTS as series a, the published figures as b), so the
+    answer is the one ``tradeviz growth`` gives.  Returns {partner, allowed, reason, evidence (the figure ids
+    that decided), window, largest_gap, disagreements}.
     """
     code = _partners(partner)[0]
-    rows = overlap.loc[overlap["partner"].eq(code) & overlap["evidence"]]
-    totals = rows.loc[rows["measure"].eq("total_trade") & rows["qualifier"].ne("lower_bound")]
-    label = countries.name(code)
-    if totals.empty:
-        first = int(overlap["window_first"].iloc[0]) if len(overlap) else None
-        span = f" ({first}–{first + window - 1})" if first else ""
-        return dict(
-            partner=code,
-            allowed=False,
-            evidence=[],
-            reason=f"no published China-customs total for {label} in the last {window} DOTS years{span} "
-            "was found to compare with DOTS, so the two series cannot be shown to agree",
-        )
-    bad = rows.loc[~rows["agrees"].astype(bool)]
-    if not bad.empty:
-        listing = "; ".join(
-            f"{r.year} {r.measure}: published {r.published_usd_millions:,.1f} vs DOTS "
-            f"{r.dots_usd_millions:,.1f} (ratio {r.ratio:.3f})"
-            for r in bad.itertuples()
-        )
-        return dict(
-            partner=code,
-            allowed=False,
-            evidence=list(bad["figure_id"]),
-            reason=f"published China-customs figures for {label} disagree with DOTS by more than "
-            f"{OVERLAP_TOLERANCE:.0%}: {listing}",
-        )
-    years = ", ".join(str(y) for y in sorted(totals["year"].unique()))
-    worst = (rows["ratio"] - 1).abs().max()
-    return dict(
-        partner=code,
-        allowed=True,
-        evidence=list(rows["figure_id"]),
-        reason=f"{len(rows)} published China-customs figure(s) for {label} ({years}) agree with DOTS "
-        f"within {OVERLAP_TOLERANCE:.0%} (largest gap {worst:.1%})",
-    )
-
-
-def joined_series(trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataFrame, partner: str) -> pd.DataFrame:
-    """China-side total trade: DOTS to its last year, then the published China-customs series.
-
-    Raises ``ValueError`` with the reason when :func:`join_check` does not allow the join.  Columns: year,
-    partner, value_usd_millions, basis (:data:`BASIS_DOTS` or :data:`BASIS_PUBLISHED`), qualifier, figure_id,
-    source_id.
-    """
-    code = _partners(partner)[0]
-    check = join_check(overlap_table(trade, published), code)
-    if not check["allowed"]:
-        raise ValueError(f"DOTS and the published figures for {countries.name(code)} are not joined: {check['reason']}")
-    last = int(trade["year"].max())
-    dots = dots_china_side(trade)
-    dots = dots.loc[dots["partner"].eq(code) & dots["measure"].eq("total_trade")]
-    head = pd.DataFrame(
+    rows = overlap_rows.loc[overlap_rows["partner"].eq(code) & overlap_rows["evidence"]]
+    first = int(overlap_rows["window_first"].iloc[0]) if len(overlap_rows) else None
+    pairs = pd.DataFrame(
         {
-            "year": dots["year"],
+            "side": "china",
             "partner": code,
-            "value_usd_millions": dots["dots_usd_millions"],
-            "basis": BASIS_DOTS,
-            "qualifier": "exact",
-            "figure_id": "",
-            "source_id": dots["source_ids"],
+            "measure": rows["measure"].map(MEASURE_FLOWS),
+            "year": rows["year"],
+            "series_a": overlap.DOTS,
+            "value_a": rows["dots_usd_millions"],
+            "series_b": overlap.PUBLISHED,
+            "value_b": rows["published_usd_millions"],
+            "ratio": rows["dots_usd_millions"] / rows["published_usd_millions"],
+            "agrees": rows["agrees"].astype(bool),
+            "in_window": True,
+            "window_first": first,
+            "window_last": None if first is None else first + window - 1,
         }
     )
-    tail = published_china_totals(series, code)
-    tail = tail.loc[tail["year"].gt(last)]
-    return pd.concat([head, tail], ignore_index=True).sort_values("year").reset_index(drop=True)
-
-
-def chained_growth(
-    trade: pd.DataFrame, published: pd.DataFrame, series: pd.DataFrame, partner: str, start: int, end: int
-) -> growth.GrowthResult:
-    """Growth of China-side total trade between two years on the one series DOTS + published China customs.
-
-    Both years in DOTS: :func:`tradeviz.measures.growth.growth_summary`.  Otherwise the values come from
-    :func:`joined_series`; the result's ``chain`` says which years come from which source and which overlap
-    check allowed it.  A refused join gives status "not computable" with the reason.
-    """
-    code = _partners(partner)[0]
-    last = int(trade["year"].max())
-    common.check_period(start, end)
-    if end <= last:
-        return growth.growth_summary(trade, "all" if code == GROUP else code, start, end)
-    name = countries.name(code)
-    crosses = start <= last
-    if crosses:  # a year no source covers is bad input (outside the data), whatever the overlap check says
-        years = pd.concat([trade.loc[trade["year"].le(last), "year"], published_china_totals(series, code)["year"]])
-        common.check_years(years, f"{code} total trade (China's side, DOTS + published)", start, end)
-    check = join_check(overlap_table(trade, published), code)
-    chain = dict(
-        crosses=crosses,
-        last_dots_year=last,
-        overlap_check=check["reason"],
-        evidence=check["evidence"],
-        tolerance=OVERLAP_TOLERANCE,
+    check = overlap.continuation_check(
+        pairs,
+        code,
+        "china",
+        series=(overlap.DOTS, overlap.PUBLISHED),
+        window=None if first is None else (first, first + window - 1),
     )
-    if crosses and not check["allowed"]:
-        return growth.growth_result(
-            code=code,
-            name=name,
-            start=start,
-            end=end,
-            start_value=np.nan,
-            end_value=np.nan,
-            source="DOTS + published",
-            side="china",
-            source_ids=[],
-            measure="total_trade",
-            reason=f"the period crosses from DOTS (to {last}) to published figures, and {check['reason']}",
-            extra={"chain": chain},
-        )
-    values = published_china_totals(series, code) if not crosses else joined_series(trade, published, series, code)
-    common.check_years(
-        values["year"], f"{code} total trade (China's side, {'DOTS + ' if crosses else ''}published)", start, end
-    )
-    rows = values.set_index("year").loc[[start, end]]
-    ids = sorted({i for ids in rows["source_id"] for i in str(ids).split("; ") if i})
-    chain["basis"] = {int(y): b for y, b in rows["basis"].items()}
-    chain["figure_ids"] = [f for f in rows["figure_id"] if f]
-    return growth.growth_result(
-        code=code,
-        name=name,
-        start=start,
-        end=end,
-        start_value=rows.at[start, "value_usd_millions"],
-        end_value=rows.at[end, "value_usd_millions"],
-        source="DOTS + published" if crosses else "published",
-        side="china",
-        source_ids=ids,
-        measure="total_trade",
-        extra={"chain": chain, "qualifiers": [str(q) for q in rows["qualifier"]]},
-    )
-
-
-def published_china_totals(series: pd.DataFrame, partner: str) -> pd.DataFrame:
-    """The published China-customs total-trade series for one partner, in the joined_series layout."""
-    code = _partners(partner)[0]
-    pub = series.loc[series["partner"].eq(code) & series["side"].eq("china") & series["measure"].eq("total_trade")]
-    return (
-        pd.DataFrame(
-            {
-                "year": pub["year"],
-                "partner": code,
-                "value_usd_millions": pub["value_usd_millions"],
-                "basis": BASIS_PUBLISHED,
-                "qualifier": pub["qualifier"],
-                "figure_id": pub["figure_id"],
-                "source_id": pub["source_id"],
-            }
-        )
-        .sort_values("year")
-        .reset_index(drop=True)
-    )
+    check["evidence"] = list(rows["figure_id"]) if check["allowed"] else list(rows.loc[~rows["agrees"], "figure_id"])
+    return check
 
 
 def as_trade(series: pd.DataFrame) -> pd.DataFrame:

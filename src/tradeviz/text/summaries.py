@@ -71,7 +71,7 @@ def format_growth(result: GrowthResult) -> str:
         "published": f"published figures, {side}",
         "DOTS + published": "IMF DOTS trade table and published figures, China's customs",
         "trade": f"IMF DOTS trade table, {side}",
-    }.get(result.source, " + ".join(dict.fromkeys(series)) if series else f"trade table, {side}")
+    }.get(result.source, " + ".join(dict.fromkeys(series)) if series else f"{result.source}, {side}")
     span = f"{result.start_year}–{result.end_year}"
     head = f"{result.partner_name} ({result.partner}) — {result.measure.replace('_', ' ')} with China, {span}"
 
@@ -98,19 +98,14 @@ def format_growth(result: GrowthResult) -> str:
         lines.append(f"  caution: {caution}")
     chain = details.get("chain")
     if chain and series and not chain.get("joined"):
-        lines.append(f"  computed within one statistical series, {series[0]}: no join needed")
+        kind = "statistical series" if not series[0].startswith("published") else "series of press figures"
+        lines.append(f"  computed within one {kind}, {series[0]}: no join needed")
     elif chain and series and chain.get("joined"):
         lines.append(
             f"  chain: {result.start_year} from {series[0]}, {result.end_year} from {series[1]}"
             + (f" ({', '.join(chain['figure_ids'])})" if chain.get("figure_ids") else "")
         )
-        lines.append(f"  overlap check (tolerance {chain['tolerance']:.0%}): {chain['overlap_check']}")
-    elif chain and chain.get("crosses"):
-        last = chain["last_dots_year"]
-        lines.append(f"  chain: to {last} IMF DOTS (China's reports), after {last} published China-customs figures")
         lines.append(f"  overlap check (tolerance {numbers.pct(chain['tolerance'], 0)}): {chain['overlap_check']}")
-    elif chain:
-        lines.append(f"  published China-customs figures only (DOTS ends in {chain['last_dots_year']})")
     ids = ", ".join(result.source_ids) or "no value was read"
     lines.append(f"  source: {source} ({ids})")
     return "\n".join(lines)
