@@ -73,7 +73,8 @@ def test_china_reported_comtrade_agrees_with_the_published_china_customs_figures
     table = overlap.comtrade_published_overlap(tables["comtrade"], tables["series"])
     china = overlap.continuation_check(table, "KAZ", "china")
     assert china["allowed"] and round(china["largest_gap"], 3) == 0.017  # 2021 exports 13,755.5 vs 14,000
-    assert sorted(_ratios(table, "china", "total")) == [2021, 2022, 2023, 2024]
+    # 2021's China-side total is no series figure since its page was found to name no source (issue 16)
+    assert sorted(_ratios(table, "china", "total")) == [2022, 2023, 2024]
     partner = overlap.continuation_check(table, "KAZ", "partner")
     assert not partner["allowed"] and "2021 total 9,275.9 vs 18,000.0 (-48.5%)" in partner["reason"]
 

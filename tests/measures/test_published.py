@@ -105,11 +105,12 @@ def test_recent_mirror_is_the_dots_mirror_computation_on_published_figures(table
 
 def test_sum_check_shows_every_difference_and_what_is_missing(tables):
     *_, series = tables
-    check = published_measures.sum_check(series).set_index("year")
+    check = published_measures.sum_check(series, years=range(2021, 2026)).set_index("year")
     parts = series.query("side == 'china' and measure == 'total_trade' and year == 2024 and partner != 'CA5'")
     assert len(parts) == 5 and check.sum_of_five[2024] == pytest.approx(parts.value_usd_millions.sum())
     assert check.difference[2024] == pytest.approx(94_820 - parts.value_usd_millions.sum())
-    assert np.isnan(check.sum_of_five[2021]) and check.missing[2021] == "KGZ, TJK, TKM, UZB"
+    # no China-customs total for 2021 at all: the one page (Kazakhstan) named no source (issue 16)
+    assert np.isnan(check.sum_of_five[2021]) and check.missing[2021] == "KAZ, KGZ, TJK, TKM, UZB"
 
 
 def test_target_progress(tables):
@@ -127,3 +128,23 @@ def test_target_progress(tables):
     assert xi.share_reached == pytest.approx(106_300 / 70_000)
     kgz = progress.query("scope == 'KGZ' and target_usd_millions == 45000 and side == 'china'").iloc[0]
     assert pd.isna(kgz.reached_year) and kgz.status.startswith("not reached by 2025")
+
+
+def test_a_spam_copy_s_quote_is_not_clean_and_a_chinese_one_is():
+    assert not published_measures.quote_is_clean("a trade target of $40 billion set for 皇冠体育app and Kazakhstan")
+    assert not published_measures.quote_is_clean("trade with China reached \ufffd5 billion")
+    assert published_measures.quote_is_clean("2022年,中吉贸易额155亿美元,同比增长105.6%")
+    assert published_measures.quote_is_clean("Trade between China and Kazakhstan rose to $28.6 billion")
+
+
+def test_the_targets_show_the_cleanest_page_s_quote_and_keep_the_row():
+    targets = data.load_targets()
+    distinct = published_measures.distinct_targets(targets).set_index(["scope", "value_usd_millions", "deadline_year"])
+    kaz = distinct.loc[("KAZ", 40_000, 2015)]
+    assert "mdbrecords.com" in targets.set_index("target_id").at[kaz.target_id, "page_url"]  # the row kept
+    assert "spam site copy" in kaz.note and "皇冠体育app" in kaz.quoted_text  # its note and quote unchanged
+    assert kaz.quote_clean and "for China and Kazakhstan by 2015" in kaz.quote and "皇冠" not in kaz.quote
+    assert kaz.quote_page_url.startswith("https://global.chinadaily.com.cn/") and kaz.n_pages == 2
+    assert distinct["quote_clean"].all()
+    same = distinct.loc[("UZB", 5_000, 2017)]
+    assert same.quote_target_id == same.target_id  # a clean first page keeps its own quote

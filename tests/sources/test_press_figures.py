@@ -257,3 +257,38 @@ def test_the_validator_refuses_a_curated_target_deadline_before_its_announcement
         data.load_targets()
     assert any("targets.csv row 2, column 'deadline_year'" in p for p in validate.rule_problems())
     assert cli.main(["data", "validate"]) == 1
+
+
+# ------------------------------------------------------------------------------------------ corrections (issue 16)
+
+
+def test_pages_that_name_no_source_are_unstated_not_china(tables):
+    published = tables["published"].set_index("figure_id")
+    for line in (25, 83, 109):
+        row = published.loc[f"press-figures-2026#{line}"]
+        assert row.side == "unstated" and not row.in_series and "Corrected 2026-12-02" in row.note
+    china = tables["published"].query("side == 'china'")
+    assert not china["statistical_source"].str.lower().str.startswith(press_figures.NO_SOURCE).any()
+    series = tables["published_series"].set_index(["year", "partner", "side", "measure"])
+    assert series.at[(2023, "KAZ", "china", "total_trade"), "figure_id"] == "press-figures-2026#111"
+    assert (2021, "KAZ", "china", "total_trade") not in series.index
+    assert (2022, "TKM", "china", "total_trade") not in series.index
+    text = (paths.raw_dir() / FOLDER / "SOURCE.md").read_text(encoding="utf-8")
+    assert "## Corrections" in text and "line 25" in text and "line 83" in text and "line 109" in text
+
+
+def test_a_china_side_row_whose_page_names_no_source_is_refused(data_copy, capsys):
+    def back(rows):
+        rows[25 - 2]["side"] = "china"
+        return rows
+
+    _rewrite(data_copy, "trade_figures.csv", back)
+    _build_fails(capsys, "trade_figures.csv line 25, column 'side'", "the side is 'unstated', not 'china'")
+
+
+def test_uzbekistan_s_own_2025_total_is_in_the_partner_series(tables):
+    series = tables["published_series"].set_index(["year", "partner", "side", "measure"])
+    row = series.loc[(2025, "UZB", "partner", "total_trade")]
+    assert row.value_usd_millions == 17_200 and row.reporter == "UZB" and row.figure_id == "press-figures-2026#330"
+    quote = tables["published"].set_index("figure_id").at["press-figures-2026#330", "quoted_text"]
+    assert "National Statistics Committee reported mutual trade with China at $17.2 billion" in quote

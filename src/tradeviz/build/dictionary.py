@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from tradeviz import paths
-from tradeviz.sources import press_figures
+from tradeviz.sources import gacc, imf_imts_exports, press_figures, stat_gov_kz
 
 
 def _coverage(frame: pd.DataFrame) -> str:
@@ -43,6 +43,12 @@ def data_dictionary(tables: dict[str, pd.DataFrame], descriptor: Path | None = N
             "",
         ]
         gaps += [f"- {line}" for line in press_figures.missing_lines(tables["published_series"])]
+    others = {"gacc_monthly": gacc, "imts_exports": imf_imts_exports, "stat_gov_kz": stat_gov_kz}
+    after_dots = [
+        line for name, module in others.items() if name in tables for line in module.missing_lines(tables[name])
+    ]
+    if after_dots:
+        gaps += ["", "Statistical tables after DOTS (generated from the tables):", ""] + [f"- {g}" for g in after_dots]
     for res in package["resources"]:
         frame = tables[res["name"]]
         key = ", ".join(res["schema"].get("primaryKey", []))

@@ -17,12 +17,15 @@ from tradeviz.build import products as product_tables
 from tradeviz.build.dictionary import data_dictionary
 from tradeviz.errors import BuildError
 from tradeviz.io import atomic_write_text
-from tradeviz.sources import press_figures, provenance
+from tradeviz.measures import customs
+from tradeviz.sources import gacc, press_figures, provenance
 from tradeviz.sources.dots import build_dots_partners, build_partner_trade, build_trade
 from tradeviz.sources.factbook import build_borders
 from tradeviz.sources.hs_nomenclature import build_hs_nomenclature
+from tradeviz.sources.imf_imts_exports import build_imts_exports
 from tradeviz.sources.press_quoted import build_bri, quoted_figures
 from tradeviz.sources.seed_article import seed_figures
+from tradeviz.sources.stat_gov_kz import build_stat_gov_kz
 from tradeviz.sources.un_comtrade import build_comtrade
 from tradeviz.sources.wdi import build_context
 from tradeviz.sources.wits import build_wits_products, build_wits_totals
@@ -111,6 +114,133 @@ def build_gas_imports(raw: Path) -> pd.DataFrame:
     return _frame(press_figures.gas_imports(raw), ["supplier", "year", "period", "figure_id"])
 
 
+# --- China's customs, 2024 monthly tables: the rebuild and its proof ------------------------------------------------
+
+
+def _gacc_published_checks(
+    raw: Path, table: pd.DataFrame, rebuilt: gacc.Rebuild, published: pd.DataFrame
+) -> list[dict]:
+    """Check 6 of :mod:`tradeviz.sources.gacc`: the five's December values against the published 2024 totals.
+
+    Each of the five's implied yuan per US$ (its January–December yuan value ÷ the published US$ total) must agree
+    with the rate China's customs' own published totals for the five together imply, by the overlap rule (the
+    same table the reports show: :func:`tradeviz.measures.customs.gacc_published_overlap`); so the five's rates
+    agree with each other.  That rate must also agree with the one September's table implies (its world total in
+    1,000 US$ against China's yuan total): both come from the customs, and neither is used to convert anything.
+    """
+    path = raw / gacc.FOLDER / gacc.TABLE
+    tolerance = customs.overlap.OVERLAP_TOLERANCE
+    table_overlap = customs.gacc_published_overlap(table, published)
+    rates = customs.implied_rates(table_overlap)
+    reference = customs.reference_rate(published)
+    december = table.loc[table["month"].eq(12) & table["flow"].eq("total")].set_index("partner")
+    totals = rates.loc[rates["measure"].eq("total_trade")]
+    missing = [c for c in countries.FIVE if c not in set(totals["partner"])]
+    if missing or reference["rate"] != reference["rate"]:
+        raise BuildError(
+            f"{path}: the rebuilt names cannot be proved: no published 2024 China-customs US$ total in "
+            f"published_series for {', '.join(missing) or 'the five together (CA5), in yuan and US$'} "
+            "(data/raw/press-figures-2026) to set the December values against"
+        )
+    bad = table_overlap.loc[table_overlap["evidence"] & ~table_overlap["agrees"]]
+    if len(bad):
+        row = bad.iloc[0]
+        line = int(december.at[row["partner"], "raw_line"]) if row["partner"] in december.index else 1
+        raise BuildError(
+            f"{path} line {line}, column trade_total_cum: {row['partner']}'s January–December value "
+            f"{row['gacc_10k_cny']:,.0f} (10,000 yuan) against the published {row['published_value']:g} "
+            f"{row['published_unit']} ({row['figure_id']}) gives {row['value_a']:.4f} where {row['value_b']:.4f} was "
+            f"expected ({row['compared']}, ratio {row['ratio']:.3f}, tolerance {tolerance:.0%}): "
+            "the rebuilt names do not put the five on their rows"
+        )
+    checks = [
+        dict(
+            check="published",
+            month=12,
+            item=f"{r.partner} {r.measure} ({r.figure_id})",
+            column="trade_total_cum" if r.measure == "total_trade" else f"{customs.MEASURE_FLOWS[r.measure]}_cum",
+            value=r.rate,
+            reference=r.reference,
+            residual=r.rate - r.reference,
+            tolerance=tolerance,
+            detail=f"yuan per US$ implied by {r.figure_id}; reference: {reference['cny_figure_id']} ÷ "
+            f"{reference['usd_figure_id']}",
+        )
+        for r in rates.itertuples()
+    ]
+    for r in table_overlap.loc[table_overlap["evidence"] & table_overlap["compared"].eq("yuan")].itertuples():
+        checks.append(
+            dict(
+                check="published",
+                month=12,
+                item=f"{r.partner} {r.measure} ({r.figure_id})",
+                column="trade_total_cum",
+                value=r.value_a,
+                reference=r.value_b,
+                residual=r.value_a - r.value_b,
+                tolerance=tolerance,
+                detail=f"million yuan: the five's sum against {r.figure_id}",
+            )
+        )
+    five = totals.loc[totals["partner"].isin(countries.FIVE), "rate"]
+    spread = float(five.max() / five.min() - 1)
+    if spread > tolerance:
+        raise BuildError(f"{path}: the five's implied yuan per US$ differ by {spread:.2%} among themselves")
+    checks.append(
+        dict(
+            check="published",
+            month=12,
+            item="the five's rates: max ÷ min",
+            column="trade_total_cum",
+            value=float(five.max()),
+            reference=float(five.min()),
+            residual=float(five.max() - five.min()),
+            tolerance=tolerance,
+            detail=f"spread {spread:.4%}",
+        )
+    )
+    september = [c for c in rebuilt.checks if c["check"] == "unit" and c["column"] == "trade_total_cum"]
+    for c in september:
+        ratio = c["value"] / reference["rate"]
+        if abs(ratio - 1) > tolerance:
+            raise BuildError(
+                f"{path}: September's table implies {c['value']:.4f} yuan per US$ (January–September), the published "
+                f"2024 totals {reference['rate']:.4f}: the unit of month {c['month']} is not 1,000 US$"
+            )
+        checks.append(
+            dict(
+                check="rate_plausible",
+                month=c["month"],
+                item="总值",
+                column="trade_total_cum",
+                value=c["value"],
+                reference=reference["rate"],
+                residual=c["value"] - reference["rate"],
+                tolerance=tolerance,
+                detail="September's implied rate (January–September) against the published 2024 totals' rate",
+            )
+        )
+    return checks
+
+
+def _gacc(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rebuilt = gacc.rebuild(raw)
+    table = gacc.monthly_rows(rebuilt)
+    checks = pd.DataFrame(rebuilt.checks + _gacc_published_checks(raw, table, rebuilt, build_published(raw)))
+    return table, checks.assign(source_id=rebuilt.source_id)[[*gacc.CHECK_COLUMNS, "source_id"]]
+
+
+def build_gacc_monthly(raw: Path) -> pd.DataFrame:
+    """The ``gacc_monthly`` table: China's customs' 2024 monthly values for the world total and the five, as printed
+    (10,000 yuan; September 1,000 US$), built only when the rebuild of the names is proved (checks 1–6)."""
+    return _gacc(raw)[0]
+
+
+def build_gacc_checks(raw: Path) -> pd.DataFrame:
+    """The ``gacc_checks`` table: every comparison the proof of the rebuilt names made, with its residual."""
+    return _gacc(raw)[1]
+
+
 # --- reference tables -----------------------------------------------------------------------
 
 
@@ -172,6 +302,10 @@ BUILDERS = {
     "published": build_published,
     "published_series": build_published_series,
     "published_places": build_published_places,
+    "gacc_monthly": build_gacc_monthly,
+    "gacc_checks": build_gacc_checks,
+    "imts_exports": build_imts_exports,
+    "stat_gov_kz": build_stat_gov_kz,
     "targets": build_targets,
     "pledges": build_pledges,
     "gas_imports": build_gas_imports,

@@ -54,6 +54,7 @@ This package is the entry point of the charts: ``charts.trade_series``, ``charts
 * :mod:`tradeviz.charts.mirror` -- the mirror-statistics chart;  :mod:`tradeviz.charts.map` -- the region map;
 * :mod:`tradeviz.charts.published` -- published figures beside DOTS; :mod:`tradeviz.charts.partners` -- partners;
 * :mod:`tradeviz.charts.products` -- what is traded: shares by HS section, the largest products, both sides' chapters;
+* :mod:`tradeviz.charts.customs` -- China's customs' 2024 monthly tables, in yuan;
 * :mod:`tradeviz.charts.export` -- each chart's plotted data, alt text and the record that travels with its image.
 
 Numbers on axes and labels are formatted by :mod:`tradeviz.text.numbers`, as in prose and tables.
@@ -62,6 +63,7 @@ Numbers on axes and labels are formatted by :mod:`tradeviz.text.numbers`, as in 
 from __future__ import annotations
 
 from tradeviz.charts.comparison import flows_balance, group_comparison, hhi_line, nominal_vs_real, share_area
+from tradeviz.charts.customs import SOURCE_GACC, UNIT_YUAN, monthly_yuan
 from tradeviz.charts.export import register_ipython
 from tradeviz.charts.map import MAP_LABEL_POSITIONS, MapFeature, load_map_features, map_bordering_codes, region_map
 from tradeviz.charts.mirror import mirror_gap, reported_flows
@@ -113,9 +115,11 @@ __all__ = [
     "SOURCE_NATURAL_EARTH",
     "SOURCE_COMTRADE",
     "SOURCE_WITS",
+    "SOURCE_GACC",
     "UNIT_CURRENT",
     "UNIT_CONSTANT_2020",
     "UNIT_NOMINAL_AND_REAL",
+    "UNIT_YUAN",
     "SIDE_CHINA",
     "SIDE_PARTNERS",
     "SIDE_BOTH",
@@ -153,6 +157,7 @@ __all__ = [
     "section_shares",
     "top_products_bars",
     "chapter_sides",
+    "monthly_yuan",
     "region_map",
     "load_map_features",
     "map_bordering_codes",

@@ -326,6 +326,52 @@ def load_published_places() -> pd.DataFrame:
     return frame
 
 
+def load_gacc_monthly(country: str | None = None) -> pd.DataFrame:
+    """China's customs' 2024 monthly tables: the total over all partners (WLD) and the five, per month and flow.
+
+    Values as printed, for the month and January to the month, in the row's ``unit``: 10,000 CNY, except September
+    (1,000 USD, never converted); March 2024 has no rows.  ``country`` keeps one of the five (any spelling).
+    Series per partner: :func:`tradeviz.measures.customs.monthly_series`.
+    """
+    frame = _only(load_table("gacc_monthly"), country, "partner")
+    for col in ("year", "month", "table_row", "raw_line"):
+        frame[col] = frame[col].astype("int64")
+    for col in ("reporter", "partner", "flow", "unit", "name_zh", "source_id"):
+        frame[col] = frame[col].astype(str)
+    return frame
+
+
+def load_gacc_checks() -> pd.DataFrame:
+    """Every comparison the build made to prove the rebuilt GACC names (check, month, item, value, reference,
+    residual, tolerance, detail)."""
+    frame = load_table("gacc_checks")
+    frame["month"] = frame["month"].astype("int64")
+    frame["item"] = frame["item"].fillna("").astype(str)
+    frame["detail"] = frame["detail"].fillna("").astype(str)
+    return frame
+
+
+def load_imts_exports() -> pd.DataFrame:
+    """IMF IMTS 2025 (retrieved June 2026): the five's exports (FOB, million US$) to the World and to China.
+
+    China's row is absent for Kyrgyzstan (not among its 15 listed destinations).  Comparisons:
+    :mod:`tradeviz.measures.imts`.
+    """
+    frame = load_table("imts_exports")
+    for col in ("year", "partners_listed"):
+        frame[col] = frame[col].astype("int64")
+    return frame
+
+
+def load_stat_gov_kz() -> pd.DataFrame:
+    """Kazakhstan's statistics bureau, 2023–2025: all-partner turnover, exports and imports (million US$) and
+    China's share (percent) and rank in exports and imports, each with its page and quoted sentence."""
+    frame = load_table("stat_gov_kz")
+    frame["year"] = frame["year"].astype("int64")
+    frame["preliminary"] = frame["preliminary"].astype(bool)
+    return frame
+
+
 def load_targets() -> pd.DataFrame:
     """Announced trade targets (value_usd_millions: annual turnover in million US$).
 

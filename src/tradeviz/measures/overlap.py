@@ -205,20 +205,30 @@ def _windows(a: pd.DataFrame, b: pd.DataFrame, window: int) -> pd.DataFrame:
     return pd.DataFrame({"window_first": last - window + 1, "window_last": last}).reset_index()
 
 
+def agrees(ratio: pd.Series, tolerance: float = OVERLAP_TOLERANCE) -> pd.Series:
+    """The one agreement rule of every overlap table: ``|ratio − 1| ≤ tolerance`` (False where the ratio is NaN)."""
+    return (ratio - 1).abs() <= tolerance
+
+
 def overlap(
-    a: pd.DataFrame, b: pd.DataFrame, *, tolerance: float = OVERLAP_TOLERANCE, window: int = OVERLAP_WINDOW
+    a: pd.DataFrame,
+    b: pd.DataFrame,
+    *,
+    tolerance: float = OVERLAP_TOLERANCE,
+    window: int = OVERLAP_WINDOW,
+    value: str = "value_usd_millions",
 ) -> pd.DataFrame:
     """Every (side, partner, measure, year) both long series hold, side by side.
 
-    Columns: side, partner, measure, year, series_a, value_a, series_b, value_b, difference (a − b, million US$),
-    ratio (a / b), agrees (``|ratio − 1| ≤ tolerance``), in_window (year among the last ``window`` years of the
-    series that ends first: the years just before the seam), window_first, window_last, source_ids_a,
-    source_ids_b, figure_id_b (the published figure when b is the published series, else empty).
+    Columns: side, partner, measure, year, series_a, value_a, series_b, value_b, difference (a − b, in the unit of
+    ``value``: million US$ unless another column is named), ratio (a / b), agrees (:func:`agrees`), in_window (year
+    among the last ``window`` years of the series that ends first: the years just before the seam), window_first,
+    window_last, source_ids_a, source_ids_b, figure_id_b (the published figure when b is the published series, else empty).
     """
     keys = ["side", "partner", "measure", "year"]
     names = {
         "series": "series_{}",
-        "value_usd_millions": "value_{}",
+        value: "value_{}",
         "source_ids": "source_ids_{}",
         "figure_id": "figure_id_{}",
     }
@@ -227,7 +237,7 @@ def overlap(
     out = left.merge(right, on=keys, how="inner").merge(_windows(a, b, window), on=["side", "partner"], how="left")
     out["difference"] = out["value_a"] - out["value_b"]
     out["ratio"] = out["value_a"] / out["value_b"]
-    out["agrees"] = (out["ratio"] - 1).abs() <= tolerance
+    out["agrees"] = agrees(out["ratio"], tolerance)
     out["in_window"] = out["year"].between(out["window_first"], out["window_last"])
     order = {m: i for i, m in enumerate(MEASURES)}
     out = out.sort_values(keys + ["figure_id_b"], key=lambda s: s.map(order) if s.name == "measure" else s)
@@ -549,6 +559,6 @@ def wits_check(
     )
     out["difference"] = out["wits_usd_millions"] - out["comtrade_usd_millions"]
     out["ratio"] = out["wits_usd_millions"] / out["comtrade_usd_millions"]
-    out["agrees"] = (out["ratio"] - 1).abs() <= tolerance
+    out["agrees"] = agrees(out["ratio"], tolerance)
     columns = ["year", "partner", "flow", "wits_usd_millions", "hs4_rows", "comtrade_usd_millions", "difference"]
     return out[columns + ["ratio", "agrees"]].sort_values(["partner", "flow", "year"]).reset_index(drop=True)

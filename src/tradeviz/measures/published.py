@@ -234,21 +234,44 @@ def sum_check(series: pd.DataFrame, years: Iterable[int] | None = None) -> pd.Da
     return pd.DataFrame(rows)
 
 
+def quote_is_clean(text: str) -> bool:
+    """False for a quote that reads like a spam copy of its page: a replacement character (U+FFFD), or a sentence
+    mostly in Latin or Cyrillic letters with Chinese characters in it (mdbrecords.com prints "China" as
+    "皇冠体育app").  Chinese quotes (mostly Chinese characters, Latin digits and units allowed) are clean."""
+    if "\ufffd" in text:
+        return False
+    letters = [c for c in text if c.isalpha()]
+    han = [c for c in letters if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"]
+    return not han or len(han) / len(letters) > 0.5
+
+
 def distinct_targets(targets: pd.DataFrame) -> pd.DataFrame:
     """One row per target (scope, value, deadline): a target restated on several pages counts once.
 
     The row kept is the earliest dated announcement (undated restatements only when none is dated);
-    ``n_pages`` counts the pages that state it and ``target_ids`` lists them.
+    ``n_pages`` counts the pages that state it and ``target_ids`` lists them.  ``quote`` is the quote of the
+    cleanest of those pages (:func:`quote_is_clean`; among clean ones the same order: dated first, earliest
+    first), with ``quote_target_id`` and ``quote_page_url``; ``quote_clean`` is False only when no page's quote
+    is clean.  The kept row's own ``quoted_text`` and ``note`` stay as they are.
     """
     key = ["scope", "value_usd_millions", "deadline_year"]
-    frame = targets.assign(_deadline=targets["deadline_year"].fillna(-1), _undated=targets["announced_date"].isna())
+    frame = targets.assign(
+        _deadline=targets["deadline_year"].fillna(-1),
+        _undated=targets["announced_date"].isna(),
+        _clean=targets["quoted_text"].map(quote_is_clean).astype(bool),
+    )
     frame = frame.sort_values(["_undated", "announced_date", "target_id"], na_position="last")
-    groups = frame.groupby(["scope", "value_usd_millions", "_deadline"], sort=False, dropna=False)
+    by = ["scope", "value_usd_millions", "_deadline"]
+    groups = frame.groupby(by, sort=False, dropna=False)
     first = groups.head(1).copy()
     first["n_pages"] = groups["target_id"].transform("size").loc[first.index]
     first["target_ids"] = groups["target_id"].transform(lambda ids: "; ".join(ids)).loc[first.index]
+    cleanest = frame.sort_values("_clean", ascending=False, kind="stable").groupby(by, sort=False, dropna=False).head(1)
+    quotes = cleanest.set_index(by)[["quoted_text", "target_id", "page_url", "_clean"]]
+    quotes.columns = ["quote", "quote_target_id", "quote_page_url", "quote_clean"]
+    first = first.join(quotes, on=by)
     return (
-        first.drop(columns=["_deadline", "_undated"])
+        first.drop(columns=["_deadline", "_undated", "_clean"])
         .sort_values(["scope", "announced_date"] + key[1:], na_position="last")
         .reset_index(drop=True)
     )

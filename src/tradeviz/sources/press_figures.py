@@ -47,6 +47,8 @@ PERIODS = (
 SIDES = ("china", "partner", "unstated")
 """Whose statistics: China's customs (GACC, also as quoted by MOFCOM, Xinhua, embassies), the partner's own
 statistics office or government, or a page that does not say."""
+NO_SOURCE = ("not stated", "not explicitly stated")
+"""How ``statistical_source_as_stated`` begins where the page names no statistical source: side ``unstated``."""
 MEASURES = countries.MEASURES
 """Direction of the goods, whoever reports them: china_exports = China -> partner, china_imports = partner -> China."""
 QUALIFIERS = ("exact", "approximate", "lower_bound")
@@ -217,6 +219,13 @@ def trade_figures(raw: Path) -> list[dict]:
             " (full_year, or jan_<month> for January to that month: a partial-year figure must say so)",
         )
         side = rows.choice(line, row, "side", SIDES)
+        if side == "china" and row["statistical_source_as_stated"].lower().startswith(NO_SOURCE):
+            rows.fail(
+                line,
+                "side",
+                "the page names no statistical source (statistical_source_as_stated begins 'not stated'), so by "
+                "SOURCE.md's rule the side is 'unstated', not 'china'",
+            )
         measure = rows.choice(line, row, "measure", MEASURES)
         unit = rows.choice(line, row, "unit", UNITS, " (currencies: USD or CNY, as the page states them)")
         qualifier = rows.choice(line, row, "qualifier", QUALIFIERS)
