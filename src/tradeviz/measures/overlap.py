@@ -223,7 +223,8 @@ def overlap(
     Columns: side, partner, measure, year, series_a, value_a, series_b, value_b, difference (a − b, in the unit of
     ``value``: million US$ unless another column is named), ratio (a / b), agrees (:func:`agrees`), in_window (year
     among the last ``window`` years of the series that ends first: the years just before the seam), window_first,
-    window_last, source_ids_a, source_ids_b, figure_id_b (the published figure when b is the published series, else empty).
+    window_last, source_ids_a, source_ids_b, figure_id_b (the published figure when b is the published series, else
+    empty).
     """
     keys = ["side", "partner", "measure", "year"]
     names = {
