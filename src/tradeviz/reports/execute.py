@@ -57,6 +57,7 @@ _TEMPLATE = (
 figure.tradeviz-chart { margin: 0; }
 figure.tradeviz-chart figcaption { font: 0.85rem system-ui, sans-serif; margin: 0.25rem 0 1rem; color: #3e4c59; }
 figure.tradeviz-chart figcaption a { color: #0b5cad; }
+.jp-RenderedHTMLCommon :is(p, li) a:is(:link, :visited) { text-decoration: underline; }
 @media print {
   nav { display: none; }
   figure.tradeviz-chart, .jp-RenderedImage, .jp-OutputArea-output table { break-inside: avoid; }
