@@ -223,11 +223,21 @@ def _gacc_published_checks(
     return checks
 
 
+_RUN: dict[tuple[str, Path], tuple[pd.DataFrame, pd.DataFrame]] | None = None
+"""Results shared by the builders of one :func:`build_all` run (None outside a run: every call computes)."""
+
+
 def _gacc(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both GACC tables from one rebuild and proof (computed once per :func:`build_all` run)."""
+    if _RUN is not None and ("gacc", raw) in _RUN:
+        return _RUN[("gacc", raw)]
     rebuilt = gacc.rebuild(raw)
     table = gacc.monthly_rows(rebuilt)
     checks = pd.DataFrame(rebuilt.checks + _gacc_published_checks(raw, table, rebuilt, build_published(raw)))
-    return table, checks.assign(source_id=rebuilt.source_id)[[*gacc.CHECK_COLUMNS, "source_id"]]
+    result = table, checks.assign(source_id=rebuilt.source_id)[[*gacc.CHECK_COLUMNS, "source_id"]]
+    if _RUN is not None:
+        _RUN[("gacc", raw)] = result
+    return result
 
 
 def build_gacc_monthly(raw: Path) -> pd.DataFrame:
@@ -326,7 +336,12 @@ def build_all(raw: Path | None = None) -> dict[str, pd.DataFrame]:
             "raw files do not match their provenance records, so nothing was built:\n"
             + "\n".join(f"  {p}" for p in problems)
         )
-    return {name: builder(raw) for name, builder in BUILDERS.items()}
+    global _RUN
+    _RUN = {}
+    try:
+        return {name: builder(raw) for name, builder in BUILDERS.items()}
+    finally:
+        _RUN = None
 
 
 def to_csv_text(frame: pd.DataFrame) -> str:

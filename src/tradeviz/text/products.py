@@ -15,6 +15,7 @@ import pandas as pd
 
 from tradeviz.measures import products as measures
 from tradeviz.text.numbers import fixed, pct, times, usd
+from tradeviz.text.prose import esc
 
 PRODUCTS_REPORT = "products-{partner}.html"
 """The products report's page for a partner, as ``tradeviz render`` names it beside the profiles (a relative
@@ -29,14 +30,6 @@ FLOW_PHRASES = {"exports": ("exports to", "exported", "to"), "imports": ("import
 HHI_SCALE = 10_000
 """The HHI in prose and tables: 0–10,000 (the sum of squared percentage shares), the measures' 0–1 times this."""
 RAW_WORDS = "Raw materials (HS Section V, mineral products, and the base metals of Section XV)"
-
-
-def esc(value: object) -> str:
-    """:func:`tradeviz.text.prose.esc`, imported when first needed (the CLI's error messages use this module and
-    need not load IPython, which ``prose`` imports)."""
-    from tradeviz.text.prose import esc as escape
-
-    return escape(value)
 
 
 def short_description(text: str, width: int = 60) -> str:

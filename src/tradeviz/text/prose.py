@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import html
 import re
-
-from IPython.display import Markdown
+from typing import TYPE_CHECKING
 
 from tradeviz.text.numbers import pct, times, usd
+
+if TYPE_CHECKING:
+    from IPython.display import Markdown
 
 __all__ = ["esc", "md", "pct", "times", "usd"]  # the number functions live in text.numbers
 
@@ -31,11 +33,14 @@ def esc(value: object) -> str:
 
 
 def md(text: str, **values: object) -> Markdown:
-    """A Markdown display object with every ``$`` escaped (money, not maths).
+    """A Markdown display object with every ``$`` escaped (money, not maths).  IPython is imported on the first
+    call, so modules that only need :func:`esc` (the CLI's messages) do not load it.
 
     ``{name}`` placeholders in ``text`` are filled with ``values[name]`` escaped by :func:`esc`: pass every string
     that comes from the data this way (``md("… “{event}” …", event=row.event)``), never through an f-string.
     """
+    from IPython.display import Markdown
+
     if values:
         text = _PLACEHOLDER.sub(lambda m: esc(values[m[1]]) if m[1] in values else m[0], text)
     return Markdown(text.replace("\\$", "$").replace("$", "\\$"))
