@@ -180,6 +180,26 @@ def test_failed_or_missing_outputs_are_never_skipped(tmp_path):
     assert run(config=config, out=out).skipped == ["overview"]
 
 
+def test_an_unchanged_render_reads_no_table_and_a_render_with_work_checks_them_first(tmp_path, monkeypatch):
+    """Nothing to execute: the skip decision comes from the recorded inputs alone (the tables are not parsed).
+    Something to execute: every table is checked before a process starts, as before."""
+    from tradeviz import data
+
+    config = write_config(tmp_path / "reports.yaml", [{"notebook": "overview"}])
+    shutil.copy(FIXTURES / "overview.ipynb", tmp_path / "overview.ipynb")
+    out = tmp_path / "out"
+    assert run(config=config, out=out).succeeded == ["overview"]
+
+    def refuse() -> None:
+        raise data.DataError("trade.csv row 2: broken on purpose")
+
+    monkeypatch.setattr(data, "check_tables", refuse)
+    assert run(config=config, out=out).skipped == ["overview"]
+    with pytest.raises(data.DataError, match="broken on purpose"):
+        run(config=config, out=out, force=True)
+    assert run(config=config, out=out).skipped == ["overview"]  # the refused render replaced nothing
+
+
 def test_a_signal_while_the_engine_closes_still_removes_its_temporary_folder(tmp_path):
     """SIGINT during the graceful end of a render (Interrupted raised in close) left template.sock behind."""
     pool = engine.Engine(1)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tradeviz.errors import KernelUnavailableError
-
 import functools
 import hashlib
 import json
@@ -15,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tradeviz.charts.export import CHART_MIME
+from tradeviz.errors import KernelUnavailableError
 from tradeviz.io import atomic_write_bytes
-from tradeviz.reports import assets
 from tradeviz.reports.config import Report
 
 if TYPE_CHECKING:  # imported where used: a worker pays for them once, the CLI only when it renders
@@ -46,11 +43,18 @@ CONTENT_SECURITY_POLICY = (
 )
 CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
 _TEMPLATE_NAME = "tradeviz-report.html.j2"
-_TEMPLATE = (
-    """{%- extends 'index.html.j2' -%}
+
+
+def _template() -> str:
+    """The report page template (built in a worker: the chart MIME type comes from the charts, which import
+    matplotlib, and the render process itself never needs them)."""
+    from tradeviz.charts.export import CHART_MIME
+
+    return (
+        """{%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}"""
-    + CSP_META
-    + """<link rel="icon" href="data:,">{%- endblock html_head_js -%}
+        + CSP_META
+        + """<link rel="icon" href="data:,">{%- endblock html_head_js -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block extra_css -%}<style>
@@ -66,8 +70,8 @@ figure.tradeviz-chart figcaption a { color: #0b5cad; }
 </style>{%- endblock extra_css -%}
 {% block data_png scoped -%}
 {%- set chart = output.data.get('"""
-    + CHART_MIME
-    + """') -%}
+        + CHART_MIME
+        + """') -%}
 {%- if chart and output.metadata.get('tradeviz') -%}
 <figure class="jp-RenderedImage jp-OutputArea-output tradeviz-chart">
 <img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="{{ chart.alt | escape_html }}">
@@ -82,7 +86,7 @@ figure.tradeviz-chart figcaption a { color: #0b5cad; }
 <a href="index.html">&larr; All reports</a></nav>
 {%- endblock body_header -%}
 """
-)
+    )
 
 
 def check_kernel() -> None:
@@ -130,7 +134,7 @@ def _html_exporter() -> HTMLExporter:
     exporter = HTMLExporter(
         template_name="lab",
         template_file=_TEMPLATE_NAME,
-        extra_loaders=[DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
+        extra_loaders=[DictLoader({_TEMPLATE_NAME: _template()})],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
@@ -193,6 +197,8 @@ def render_one(
     """
     import nbformat
     import papermill
+
+    from tradeviz.reports import assets
 
     try:
         with tempfile.TemporaryDirectory(prefix="tradeviz-render-") as scratch:

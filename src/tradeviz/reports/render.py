@@ -186,18 +186,20 @@ def render_reports(
     out = check_output_dir(Path(out or paths.REPORTS_DIR), cfg.notebook_dir, paths.data_dir())
     check_output_names(selected, out)
     check_kernel()
-    from tradeviz import data
-
-    data.check_tables()  # bad data fails here (DataError, exit 1), before anything is written
-    check_parameters(selected)  # names, types and ranges, by the notebooks' own checks (exit 2)
-    out = prepare_output_dir(out)
-    engine.remove_partial_files(out)  # left by a render killed while writing
-
     data_root = paths.data_dir()
     manifest.clear_caches()
     inputs = {r.name: manifest.inputs(r.source, r.parameters, _entry(r), data_root, _scope(r)) for r in selected}
     skipped = [] if force else [r.name for r in selected if _unchanged(r, out, inputs[r.name])]
     todo = [r for r in selected if r.name not in skipped]
+    if todo:
+        # A skipped report's tables, parameters and checks are those of the render that wrote it, which passed
+        # these checks: with nothing to execute, they would only repeat that answer (and cost most of the time).
+        from tradeviz import data
+
+        data.check_tables()  # bad data fails here (DataError, exit 1), before anything is written
+        check_parameters(selected)  # names, types and ranges, by the notebooks' own checks (exit 2)
+    out = prepare_output_dir(out)
+    engine.remove_partial_files(out)  # left by a render killed while writing
     outcomes: dict[str, Failure | None] = {}
     for name in skipped:
         if on_report:
