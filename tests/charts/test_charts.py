@@ -274,6 +274,25 @@ def test_png_is_deterministic(name):
     assert b"Matplotlib version" not in first
 
 
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_a_figure_is_drawn_once_per_image(name, monkeypatch):
+    """The layout is frozen with no layout engine left (not matplotlib's "none" placeholder, which makes every
+    savefig draw the figure twice), even where the user's own rcParams ask for a layout engine."""
+    with matplotlib.rc_context({"figure.constrained_layout.use": True}):
+        fig = BUILDERS[name](CAP)
+    assert fig.get_layout_engine() is None
+    draws = []
+    original = Figure.draw
+
+    def counted(self, renderer):
+        draws.append(renderer)
+        return original(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counted)
+    charts.fig_to_png_bytes(fig)
+    assert len(draws) == 1
+
+
 def test_save_figure_png_and_svg_deterministic(tmp_path):
     fig = BUILDERS["trade_series"](CAP)
     a = charts.save_figure(fig, tmp_path / "a.png")

@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import ParamSpec
+from typing import Any, Literal, ParamSpec
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import matplotlib.style as mstyle
 import numpy as np
@@ -27,7 +28,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.layout_engine import ConstrainedLayoutEngine, LayoutEngine
 from matplotlib.legend import Legend
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
 from numpy.typing import ArrayLike
@@ -259,7 +260,36 @@ def settle_layout(fig: Figure) -> None:
         engine.execute(fig)
     else:
         fig.draw_without_rendering()
-    fig.set_layout_engine("none")
+    # No layout engine at all (not the "none" placeholder): with one, every savefig and inline display first
+    # draws the figure invisibly "to make sure the layout works" (a third of the cost of a display, for nothing).
+    setattr(fig, _SETTLED_ATTR, True)
+    fig.set_layout_engine(None)
+
+
+_SETTLED_ATTR = "_tradeviz_settled"
+
+
+class SettledFigure(Figure):
+    """A chart's figure: once its layout is settled (:func:`settle_layout`), it has no layout engine, for good.
+
+    ``savefig`` switches a figure's layout engine off while it prints and then restores it; restoring "no
+    engine" reads ``figure.constrained_layout.use`` from the rcParams of that moment, so a settled figure saved
+    inside the house style (or under a user's constrained-layout default) would be laid out again at its next
+    save, and move.  Its repr is a plain Figure's (the text/plain output the stored notebooks compare).
+    """
+
+    def set_layout_engine(
+        self,
+        layout: Literal["constrained", "compressed", "tight", "none"] | LayoutEngine | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if layout is None and not kwargs and getattr(self, _SETTLED_ATTR, False):
+            with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+                return super().set_layout_engine(None)
+        return super().set_layout_engine(layout, **kwargs)
+
+    def __repr__(self) -> str:
+        return super().__repr__().replace(f"<{type(self).__name__} ", "<Figure ", 1)
 
 
 def new_figure(
@@ -274,7 +304,7 @@ def new_figure(
 ) -> tuple[Figure, list[Axes]]:
     """A closed (not registered with pyplot) figure with the footnote and room reserved for it."""
     caption = check_caption(caption)
-    fig = plt.figure(figsize=figsize)
+    fig = plt.figure(figsize=figsize, FigureClass=SettledFigure)
     plt.close(fig)  # keep pyplot's registry clean; the Figure still renders and displays inline
     text = footnote_text(caption, prefix=prefix)
     width_pt = fig.get_figwidth() * 72
