@@ -42,6 +42,7 @@ ANNUAL_COLUMNS = [
 ]
 
 
+@common.memoised
 def annual_series(
     comtrade: pd.DataFrame,
     trade: pd.DataFrame,

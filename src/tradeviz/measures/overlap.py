@@ -109,11 +109,13 @@ def _long(frame: pd.DataFrame, series: str, value: str = "value_usd_millions") -
     return out[LONG_COLUMNS].reset_index(drop=True)
 
 
+@common.memoised
 def comtrade_long(comtrade: pd.DataFrame) -> pd.DataFrame:
     """The comtrade table's bilateral totals (commodity TOTAL) in the long layout (series "UN Comtrade")."""
     return _long(comtrade.loc[comtrade["commodity"].eq("TOTAL")], COMTRADE)
 
 
+@common.memoised
 def dots_long(trade: pd.DataFrame, *, include_group: bool = False, estimates: bool = True) -> pd.DataFrame:
     """The DOTS trade table's bilateral rows in the long layout (series "IMF DOTS").
 
@@ -133,6 +135,7 @@ def dots_long(trade: pd.DataFrame, *, include_group: bool = False, estimates: bo
     return pd.concat([out, group[LONG_COLUMNS]], ignore_index=True)
 
 
+@common.memoised
 def published_long(series: pd.DataFrame) -> pd.DataFrame:
     """Published figures in the long layout, flows named from the reporter's side (series "published").
 
@@ -158,6 +161,7 @@ def published_long(series: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)[LONG_COLUMNS]
 
 
+@common.memoised
 def published_evidence(published: pd.DataFrame) -> pd.DataFrame:
     """Every full-year US$ figure of the published table whose page names China's customs or the partner's own
     statistics (sides "china"/"partner"), exact or approximate, in the published_series layout.
@@ -245,11 +249,13 @@ def overlap(
     return out[OVERLAP_COLUMNS].reset_index(drop=True)
 
 
+@common.memoised
 def comtrade_dots_overlap(comtrade: pd.DataFrame, trade: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
     """UN Comtrade (a) against IMF DOTS (b), both sides: China's reports and the partner's (2014–2020 here)."""
     return overlap(comtrade_long(comtrade), dots_long(trade), **kwargs)
 
 
+@common.memoised
 def comtrade_published_overlap(comtrade: pd.DataFrame, published: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
     """UN Comtrade (a) against the published figures (b), per side (2021–2024 here).
 

@@ -192,7 +192,8 @@ def _warm_up() -> None:
       time) and hands out copies, so a kernel gets exactly what it would have read itself, and a file changed
       since gets read again.
     * The pure results every report computes again from the same tables (the totals of the five on each side,
-      their shares and concentration, the overlap table): the measures memoise them by the content of their
+      their shares and concentration, the overlap tables, the long layouts of the statistical series and each
+      partner's annual series by the precedence rule): the measures memoise them by the content of their
       tables (:func:`tradeviz.measures.common.memoised`) and hand out copies, so a kernel whose tables are the
       same gets a copy of each instead of computing it, and a kernel whose tables differ computes its own.
     * Matplotlib's font lookup and style machinery: one figure drawn off-screen (no pyplot state is touched).
@@ -215,6 +216,16 @@ def _warm_up() -> None:
             panels.partner_totals(trade, side)  # and so total_trade of each of the five and of CA5 on that side
         panels.concentration(trade)  # and so partner_shares
         published.overlap_table(trade, data.load_published())
+    with contextlib.suppress(Exception):
+        from tradeviz import countries
+        from tradeviz.measures import annual, overlap
+
+        comtrade, table, series = data.load_comtrade(), data.load_published(), data.load_published_series()
+        overlap.comtrade_dots_overlap(comtrade, trade)  # and so the long layouts of both series
+        overlap.comtrade_published_overlap(comtrade, table)
+        annual.annual_series(comtrade, trade, series, sides=("china",))  # the overview's lines
+        for code in countries.FIVE:  # each profile's first chart
+            annual.annual_series(comtrade, trade, series, code, sides=("china",))
     with contextlib.suppress(Exception):
         import matplotlib.style
         from matplotlib.backends.backend_agg import FigureCanvasAgg
