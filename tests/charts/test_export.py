@@ -7,7 +7,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from tradeviz import charts
+from tradeviz import charts, records
 from tradeviz.charts import export as chart_export
 from tradeviz.reports import assets
 
@@ -53,7 +53,7 @@ def test_bars_are_named_by_their_category():
 
 def test_csv_puts_a_single_unit_in_the_header(series):
     record = getattr(charts.trade_series(series, CAPTION), chart_export.RECORD_ATTR)
-    text = chart_export.csv_text(record)
+    text = records.csv_text(record)
     assert text.splitlines()[0] == "panel,series,x,value (million US$),source_ids"
     assert len(pd.read_csv(io.StringIO(text))) == 6
 

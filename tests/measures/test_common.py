@@ -42,15 +42,36 @@ def test_memoised_hands_out_copies_and_follows_the_content_of_its_tables() -> No
     assert doubled(frame, 3)["value"].tolist() == [3.0, 9.0] and len(calls) == 4
 
 
+def test_memoised_keyword_arguments_are_part_of_the_key() -> None:
+    calls = []
+
+    @memoised
+    def scaled(frame: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
+        calls.append(1)
+        return frame.assign(value=frame["value"] * kwargs.get("factor", 1), tag=str(kwargs.get("tag")))
+
+    frame = pd.DataFrame({"value": [1.0, 2.0]})
+    assert scaled(frame, factor=2)["value"].tolist() == [2.0, 4.0]
+    assert scaled(frame, factor=2)["value"].tolist() == [2.0, 4.0] and len(calls) == 1
+    assert scaled(frame, factor=3)["value"].tolist() == [3.0, 6.0] and len(calls) == 2
+    assert scaled(frame)["value"].tolist() == [1.0, 2.0] and len(calls) == 3
+    scaled(frame, tag=object())  # an argument with no content key: computed, never cached
+    scaled(frame, tag=object())
+    assert len(calls) == 5
+
+
 def test_memoised_measures_equal_the_computed_ones() -> None:
     from tradeviz import data
-    from tradeviz.measures import panels, published
+    from tradeviz.measures import annual, overlap, panels, published
 
     trade = data.load_trade()
     cases: list[tuple[Any, tuple[Any, ...]]] = [
         (panels.partner_totals, (trade, "partner")),
         (panels.total_trade, (trade, "KAZ")),
         (published.overlap_table, (trade, data.load_published())),
+        (overlap.comtrade_dots_overlap, (data.load_comtrade(), trade)),
+        (overlap.comtrade_published_overlap, (data.load_comtrade(), data.load_published())),
+        (annual.annual_series, (data.load_comtrade(), trade, data.load_published_series(), "KAZ")),
     ]
     for func, args in cases:
         func(*args)

@@ -124,7 +124,7 @@ def _figure_problems(page, folder: Path, name: str) -> list[str]:
     import pandas as pd
     from PIL import Image
 
-    from tradeviz.charts.export import CHART_MIME
+    from tradeviz.records import CHART_MIME
 
     records = [
         o["data"][CHART_MIME]

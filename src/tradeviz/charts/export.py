@@ -10,8 +10,8 @@ Every chart of :mod:`tradeviz.charts` records, when it is built:
   footnote's unit and side.
 
 In a Jupyter kernel the record travels with the figure as one more representation of the same output
-(:data:`CHART_MIME`, JSON); ``tradeviz render`` turns it into the image's alt text and into CSV and PNG files
-linked under the image.  Outside a kernel nothing is displayed and nothing changes.
+(:data:`tradeviz.records.CHART_MIME`, JSON); ``tradeviz render`` turns it into the image's alt text and into CSV
+and PNG files linked under the image.  Outside a kernel nothing is displayed and nothing changes.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from matplotlib.container import BarContainer, Container
 from matplotlib.figure import Figure
 
 from tradeviz.data.ids import source_ids
+from tradeviz.records import CHART_MIME
 
 
 class Captioned(Protocol):
@@ -43,8 +44,6 @@ class Captioned(Protocol):
     def side(self) -> str: ...
 
 
-CHART_MIME = "application/vnd.tradeviz.chart+json"
-"""The display-data type of a chart's record: {"title", "alt", "rows" (count), "csv" (the plotted table)}."""
 RECORD_ATTR = "_tradeviz_chart"
 DATA_ATTR = "_tradeviz_data"
 """A chart that draws something the generic reader cannot (stacked areas, map patches) sets this table itself."""
@@ -209,11 +208,6 @@ def _csv(frame: pd.DataFrame) -> str:
     buf = io.StringIO()
     frame.to_csv(buf, index=False, lineterminator="\n", float_format=lambda v: f"{v:.12g}")
     return buf.getvalue()
-
-
-def csv_text(rec: dict) -> str:
-    """A chart record's table as CSV text."""
-    return str(rec["csv"])
 
 
 def _chart_json(fig: Figure) -> dict | None:

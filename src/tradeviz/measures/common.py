@@ -268,8 +268,8 @@ def _fingerprint(value: object) -> Hashable | None:
     if value is None or isinstance(value, str | bool | int | float):
         return (type(value).__name__, value)
     if isinstance(value, dict):  # keyword arguments collected by **kwargs
-        items = [(str(k), _fingerprint(v)) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
-        return None if any(i is None for _, i in items) else ("dict", tuple(items))
+        pairs = [(str(k), _fingerprint(v)) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
+        return None if any(i is None for _, i in pairs) else ("dict", tuple(pairs))
     if isinstance(value, tuple | list | frozenset | set | range):
         items = [_fingerprint(v) for v in (sorted(value, key=repr) if isinstance(value, set | frozenset) else value)]
         return None if any(i is None for i in items) else (type(value).__name__, tuple(items))

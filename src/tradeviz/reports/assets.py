@@ -1,6 +1,6 @@
 """Files a rendered report offers beside its HTML: each chart's plotted values (CSV) and image (PNG).
 
-Charts carry their record (:mod:`tradeviz.chart_export`) as one more representation of their output; this module
+Charts carry their record (:mod:`tradeviz.records`) as one more representation of their output; this module
 turns every such output of an executed notebook into ``<report>.figure-<n>.csv`` and ``.png`` and notes the file
 names in the output's metadata, where the report template finds them for the links and the alt text.
 """
@@ -11,7 +11,7 @@ import base64
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tradeviz.charts.export import CHART_MIME, csv_text
+from tradeviz.records import CHART_MIME, csv_text
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode

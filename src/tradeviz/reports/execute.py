@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from tradeviz.errors import KernelUnavailableError
 from tradeviz.io import atomic_write_bytes
+from tradeviz.records import CHART_MIME
 from tradeviz.reports.config import Report
 
 if TYPE_CHECKING:  # imported where used: a worker pays for them once, the CLI only when it renders
@@ -46,10 +47,7 @@ _TEMPLATE_NAME = "tradeviz-report.html.j2"
 
 
 def _template() -> str:
-    """The report page template (built in a worker: the chart MIME type comes from the charts, which import
-    matplotlib, and the render process itself never needs them)."""
-    from tradeviz.charts.export import CHART_MIME
-
+    """The report page template (nbconvert's "lab" page, offline, with each chart's alt text and downloads)."""
     return (
         """{%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}"""
