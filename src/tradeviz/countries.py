@@ -1,20 +1,19 @@
 """Country names and codes -> ISO 3166-1 alpha-3.
 
-Codes and official names come from ``pycountry``.  Spellings particular to a source (the IMF's
-"Kazakhstan, Rep. of", the seed article's "Kirgistan") live in ``country_names.json`` files beside
-each raw source, plus ``data/raw/common_country_variants.json``; nothing is hard-coded in ``if`` chains.
+Codes and official names come from ``pycountry`` (its ISO 3166-1 database, see :func:`_iso3166`).  Spellings
+particular to a source (the IMF's "Kazakhstan, Rep. of", the seed article's "Kirgistan") live in
+``country_names.json`` files beside each raw source, plus ``data/raw/common_country_variants.json``; nothing is
+hard-coded in ``if`` chains.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import unicodedata
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import pycountry
 
 from tradeviz import paths
 
@@ -51,9 +50,30 @@ def _source_variants() -> dict[str, str]:
     return variants
 
 
-def _country(code: str) -> Any:
+ISO_FIELDS = ("alpha_2", "alpha_3", "name", "official_name", "common_name")
+
+
+@cache
+def _iso3166() -> dict[str, dict[str, str]]:
+    """pycountry's ISO 3166-1 records (the fields of :data:`ISO_FIELDS` it has) by alpha-3 code.
+
+    Read from the database file pycountry ships rather than through ``import pycountry``: its import loads
+    ``importlib.metadata`` to learn its own version, a quarter of a CLI answer's own time.  The records are
+    pycountry's (tests/test_countries.py compares every one); without the file, pycountry itself is asked.
+    """
+    spec = importlib.util.find_spec("pycountry")  # finds the package without running it
+    database = Path(spec.origin).parent / "databases" / "iso3166-1.json" if spec and spec.origin else None
+    if database is not None and database.is_file():
+        records = json.loads(database.read_text(encoding="utf-8"))["3166-1"]
+        return {r["alpha_3"]: {k: r[k] for k in ISO_FIELDS if k in r} for r in records}
+    import pycountry
+
+    return {c.alpha_3: {k: getattr(c, k) for k in ISO_FIELDS if hasattr(c, k)} for c in pycountry.countries}
+
+
+def _country(code: str) -> dict[str, str]:
     """pycountry's record of an ISO3 code; :class:`UnknownCountryError` if it has none."""
-    country = pycountry.countries.get(alpha_3=code)
+    country = _iso3166().get(str(code).upper())
     if country is None:
         raise UnknownCountryError(f"{code!r} is not an ISO 3166-1 alpha-3 code.")
     return country
@@ -61,9 +81,7 @@ def _country(code: str) -> Any:
 
 def _pycountry_names(code: str) -> list[str]:
     country = _country(code)
-    names = [country.alpha_3, country.alpha_2, country.name]
-    names += [getattr(country, attr) for attr in ("official_name", "common_name") if hasattr(country, attr)]
-    return names
+    return [country[k] for k in ("alpha_3", "alpha_2", "name", "official_name", "common_name") if k in country]
 
 
 def name(code: str) -> str:
@@ -72,7 +90,7 @@ def name(code: str) -> str:
         return "Central Asia (5)"
     if code == WORLD:
         return "World"
-    return str(_country(code).name)
+    return str(_country(code)["name"])
 
 
 def choices(allowed: tuple[str, ...] = FIVE) -> str:

@@ -91,14 +91,15 @@ def series_label(series: str, side: str, partner: str) -> str:
 
 def _long(frame: pd.DataFrame, series: str, value: str = "value_usd_millions") -> pd.DataFrame:
     """Bilateral rows (reporter, partner, year, flow) -> the long layout, with the total where both flows exist."""
-    rows = frame.loc[frame["partner"].eq(CHINA) | frame["reporter"].eq(CHINA)]
-    rows = rows.loc[~rows["partner"].eq(countries.WORLD)]
+    rows = frame.loc[(frame["partner"].eq(CHINA) | frame["reporter"].eq(CHINA)) & ~frame["partner"].eq(countries.WORLD)]
     keys = ["reporter", "partner", "year"]
-    wide = rows.pivot_table(index=keys, columns="flow", values=value, aggfunc="first").reindex(
-        columns=["exports", "imports"]
-    )
-    ids = rows.groupby(keys)["source_id"].agg(lambda s: common.join_ids(sorted(set(s))))
+    grouped = rows.groupby(keys, sort=True)
+    wide = grouped.size().to_frame()[[]]  # one row per (reporter, partner, year), sorted
+    for flow in ("exports", "imports"):  # the first non-missing value of each flow, as pivot_table's "first"
+        wide[flow] = rows.loc[rows["flow"].eq(flow)].groupby(keys)[value].first()
+    ids = pd.Series(common.join_ids_by_group(grouped.ngroup().to_numpy(), len(wide), rows["source_id"]), wide.index)
     wide["total"] = wide["exports"] + wide["imports"]  # NaN unless both flows are present
+    wide = wide.dropna(subset=["exports", "imports"], how="all")
     out = wide.reset_index().melt(id_vars=keys, value_vars=list(MEASURES), var_name="measure", value_name=value)
     out = out.dropna(subset=[value])
     out["source_ids"] = out.set_index(keys).index.map(ids)
@@ -381,7 +382,7 @@ def series_growth(
     long = pd.concat(
         [
             comtrade_long(comtrade) if COMTRADE in names else None,
-            dots_long(trade, include_group=True) if DOTS in names else None,
+            dots_long(trade, include_group=code == GROUP) if DOTS in names else None,
             published_long(series) if PUBLISHED in names else None,
         ],
         ignore_index=True,
