@@ -128,7 +128,7 @@ def _growth(args: argparse.Namespace) -> int:
     from tradeviz.measures import common, growth, overlap
 
     partner = countries.resolve(args.partner, allow_group=True)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, common.one_shot():
         warnings.simplefilter("always", common.MetricWarning)
         if args.published:
             result = growth.published_growth(data.load_published(), partner, args.start, args.end, side=args.side)

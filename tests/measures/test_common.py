@@ -60,6 +60,26 @@ def test_memoised_keyword_arguments_are_part_of_the_key() -> None:
     assert len(calls) == 5
 
 
+def test_one_shot_computes_every_call_and_keeps_nothing() -> None:
+    from tradeviz.measures import common
+
+    calls = []
+
+    @memoised
+    def doubled(frame: pd.DataFrame) -> pd.DataFrame:
+        calls.append(1)
+        return frame * 2
+
+    frame = pd.DataFrame({"value": [1.0]})
+    with common.one_shot():
+        assert doubled(frame)["value"].tolist() == [2.0]
+        doubled(frame)
+    assert len(calls) == 2
+    doubled(frame)
+    doubled(frame)
+    assert len(calls) == 3  # memoised again after the block, and nothing was kept from inside it
+
+
 def test_memoised_measures_equal_the_computed_ones() -> None:
     from tradeviz import data
     from tradeviz.measures import annual, overlap, panels, published

@@ -77,7 +77,8 @@ def _convert(column: pd.Series, field: dict, path: Path) -> pd.Series:
         out = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce")
         bad = present & out.isna()
     else:
-        out, bad = column.astype("string"), present & False
+        out = column if isinstance(column.dtype, pd.StringDtype) else column.astype("string")
+        bad = present & False
     if bad.any():
         row = bad.idxmax()
         raise DataError(
@@ -153,8 +154,10 @@ def _source_ids() -> frozenset[str]:
 @lru_cache(maxsize=32)
 def _parse(name: str, path: Path, size: int, mtime_ns: int, sources: frozenset[str] | None) -> pd.DataFrame:
     res = resource(name)
+    # text columns are read as text directly; every other column as strings, parsed and checked by _convert
+    kinds = {f["name"]: "string" if f["type"] == "string" else str for f in res["schema"]["fields"]}
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        raw = pd.read_csv(path, dtype=kinds, keep_default_na=False, na_values=[""])
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: empty (not even a header row). Rebuild it with `tradeviz data build`.") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:

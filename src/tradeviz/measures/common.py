@@ -22,13 +22,14 @@ panel; the others are thin wrappers for China and the five.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import inspect
 import numbers
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import ParamSpec
 
 import numpy as np
@@ -251,6 +252,21 @@ def float_or_none(value: float | None) -> float | None:
 _P = ParamSpec("_P")
 MEMO_SIZE = 64
 """Results kept per memoised measure (the least recently used is dropped first)."""
+_MEMO_OFF: list[bool] = []
+
+
+@contextlib.contextmanager
+def one_shot() -> Iterator[None]:
+    """Within: memoised measures compute each call directly, neither keyed nor kept.
+
+    For a process that asks each question once (a CLI command): there the content keys (a hash of every table
+    argument, about 1 ms each) would only add to the answer's time.
+    """
+    _MEMO_OFF.append(True)
+    try:
+        yield
+    finally:
+        _MEMO_OFF.pop()
 
 
 def _fingerprint(value: object) -> Hashable | None:
@@ -289,6 +305,8 @@ def memoised(func: Callable[_P, pd.DataFrame]) -> Callable[_P, pd.DataFrame]:
 
     @functools.wraps(func)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> pd.DataFrame:
+        if _MEMO_OFF:
+            return func(*args, **kwargs)
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError:
