@@ -193,9 +193,11 @@ def _warm_up() -> None:
       since gets read again.
     * The pure results every report computes again from the same tables (the totals of the five on each side,
       their shares and concentration, the overlap tables, the long layouts of the statistical series and each
-      partner's annual series by the precedence rule): the measures memoise them by the content of their
-      tables (:func:`tradeviz.measures.common.memoised`) and hand out copies, so a kernel whose tables are the
-      same gets a copy of each instead of computing it, and a kernel whose tables differ computes its own.
+      partner's annual series by the precedence rule): the measures memoise them by the content of their tables
+      (:func:`tradeviz.measures.common.memoised`) and hand out copies, so a kernel whose tables are the same
+      gets a copy of each instead of computing it, and a kernel whose tables differ computes its own.
+    * The map's countries (Natural Earth, parsed once per path).  Kernels are forks: whatever one of them does
+      with a cached object, no other report sees it.
     * Matplotlib's font lookup and style machinery: one figure drawn off-screen (no pyplot state is touched).
 
     Anything that goes wrong here is left for the report to meet (and report) itself.
@@ -226,6 +228,10 @@ def _warm_up() -> None:
         annual.annual_series(comtrade, trade, series, sides=("china",))  # the overview's lines
         for code in countries.FIVE:  # each profile's first chart
             annual.annual_series(comtrade, trade, series, code, sides=("china",))
+    with contextlib.suppress(Exception):
+        from tradeviz.charts import map as region_map
+
+        region_map.load_map_features(None)  # the overview's map: Natural Earth parsed once
     with contextlib.suppress(Exception):
         import matplotlib.style
         from matplotlib.backends.backend_agg import FigureCanvasAgg
