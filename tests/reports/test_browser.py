@@ -32,6 +32,7 @@ HEADLINES: dict[str, tuple[str, ...]] = {
         "2024 month by month: China's customs tables",
     ),
     "country_profile-KAZ-1992-2025": (
+        "Where each year comes from",
         "The line reaches 2024",
         "Where the series overlap",
         "No source we hold explains",
