@@ -39,6 +39,7 @@ HEADLINES: dict[str, tuple[str, ...]] = {
         "What is traded",
         "What is traded: Kazakhstan and China",
         "7.115 yuan per US dollar",
+        "2025: IMF IMTS against Kazakhstan's own figures",
     ),
     "targets_and_pledges": ("passed US$70 billion", "None of the later figures reports"),
     "partners": (
@@ -58,8 +59,8 @@ HEADLINES: dict[str, tuple[str, ...]] = {
 """Report name -> texts its page must show: the headline figures (US$50.1 billion in 2021, ×108.9), a 2025
 figure in a country profile, the Kazakhstan profile's series to 2024, its overlap tables and its import break, the
 profiles' "What is traded" (a link for Kazakhstan, how to get the data for the others) and 2024 month by month
-(China's customs tables, yuan; the implied rate for Kazakhstan), the targets report's
-findings, the partners report's first years, and the products report's findings."""
+(China's customs tables, yuan; the implied rate for Kazakhstan), IMF IMTS 2025 against Kazakhstan's own figures, the
+targets report's findings, the partners report's first years, and the products report's findings."""
 CHROMIUM = Path("/usr/bin/chromium")
 BROKEN_IMAGES = "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 60))"
 
