@@ -12,6 +12,7 @@ import pytest  # noqa: E402
 
 from tradeviz import charts  # noqa: E402
 from tradeviz.charts import export  # noqa: E402
+from tradeviz.text.numbers import format_usd  # noqa: E402
 
 CAP = charts.Caption(source=charts.SOURCE_GACC, unit=charts.UNIT_YUAN, side=charts.SIDE_CHINA)
 
@@ -51,3 +52,21 @@ def test_the_cumulative_series_and_the_input_checks():
         charts.monthly_yuan(monthly().drop(columns="status"), CAP)
     with pytest.raises(charts.CaptionError):
         charts.monthly_yuan(monthly(), None)  # type: ignore[arg-type]
+
+
+def test_the_alt_text_names_months_not_years():
+    fig = charts.monthly_yuan(monthly(("KGZ",)), CAP)
+    rec = export.record(fig, CAP, [], format_usd)
+    alt = rec["alt"]
+    assert "January 2024–December 2024" in alt and alt.count(" in December 2024") == 1
+    assert " in 12" not in alt and "–12" not in alt  # the shared alt text was written for years
+    assert "Line chart: China's trade with each partner, each month of 2024" in alt
+
+
+def test_year_axes_keep_their_alt_text():
+    fig = charts.trade_series(
+        pd.DataFrame({"year": [2019, 2020], "partner": ["KAZ", "KAZ"], "total": [1.0, 2.0]}),
+        charts.Caption(source=charts.SOURCE_DOTS, unit=charts.UNIT_CURRENT, side=charts.SIDE_CHINA),
+    )
+    alt = export.record(fig, CAP, [], str)["alt"]
+    assert "2019–2020" in alt and "in 2020" in alt

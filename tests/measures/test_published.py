@@ -130,6 +130,57 @@ def test_target_progress(tables):
     assert pd.isna(kgz.reached_year) and kgz.status.startswith("not reached by 2025")
 
 
+def test_annual_totals_follow_the_one_precedence_rule(tables):
+    """UN Comtrade, then IMF DOTS, then the published series, per side (issue 16): Kazakhstan's 2014-2024 come from
+    UN Comtrade on both sides, not from DOTS or press figures; the basis names the series of every year."""
+    trade, _, series = tables
+    comtrade = data.load_comtrade()
+    totals = published_measures.annual_totals(series, trade, comtrade).set_index(["partner", "side", "year"])
+    assert not totals.index.duplicated().any()
+    ct = comtrade.query("commodity == 'TOTAL'")
+    for side, (reporter, partner) in {"china": ("CHN", "KAZ"), "partner": ("KAZ", "CHN")}.items():
+        own = ct.query(f"reporter == '{reporter}' and partner == '{partner}'").groupby("year").value_usd_millions.sum()
+        for year in range(2014, 2025):
+            row = totals.loc[("KAZ", side, year)]
+            assert row.basis == overlap.COMTRADE and row.value_usd_millions == pytest.approx(own[year])
+    assert totals.loc[("KAZ", "china", 2021)].label == "UN Comtrade (China's reports)"
+    assert totals.loc[("KAZ", "partner", 2023)].label == "UN Comtrade (Kazakhstan's reports)"
+    assert (
+        totals.loc[("KAZ", "china", 2013)].basis == overlap.DOTS
+        and totals.loc[("KAZ", "china", 2025)].basis == "published"
+    )
+    press = totals.loc[("KAZ", "china", 2025)]
+    assert (
+        press.figure_id
+        and press.value_usd_millions == series.set_index("figure_id").at[press.figure_id, "value_usd_millions"]
+    )
+    # the other four: DOTS to 2020, then the published series; CA5 likewise on China's side
+    assert (
+        totals.loc[("KGZ", "china", 2020)].basis == overlap.DOTS
+        and totals.loc[("KGZ", "china", 2022)].basis == "published"
+    )
+    assert (
+        totals.loc[("CA5", "china", 2024)].value_usd_millions == 94_820 and ("KGZ", "china", 2021) not in totals.index
+    )
+    # without UN Comtrade: DOTS then published (the old reading); without trade: the published series only
+    old = published_measures.annual_totals(series, trade).set_index(["partner", "side", "year"])
+    assert (
+        old.loc[("KAZ", "china", 2020)].basis == overlap.DOTS and old.loc[("KAZ", "china", 2023)].basis == "published"
+    )
+    only = published_measures.annual_totals(series)
+    assert set(only.basis) == {"published"} and len(only) == len(series.query("measure == 'total_trade'"))
+
+
+def test_target_progress_reads_kazakhstan_from_un_comtrade(tables):
+    trade, _, series = tables
+    progress = published_measures.target_progress(data.load_targets(), series, trade, data.load_comtrade())
+    own = progress.query("scope == 'KAZ' and target_usd_millions == 40000 and side == 'partner'").iloc[0]
+    assert own.latest_year == 2024 and own.latest_basis == "UN Comtrade (Kazakhstan's reports)"
+    assert pd.isna(own.reached_year) and own.latest_usd_millions < 40_000
+    china = progress.query("scope == 'KAZ' and target_usd_millions == 35000 and side == 'china'").iloc[0]
+    assert china.reached_year == 2023 and china.reached_basis == "UN Comtrade (China's reports)"
+
+
 def test_a_spam_copy_s_quote_is_not_clean_and_a_chinese_one_is():
     assert not published_measures.quote_is_clean("a trade target of $40 billion set for 皇冠体育app and Kazakhstan")
     assert not published_measures.quote_is_clean("trade with China reached \ufffd5 billion")

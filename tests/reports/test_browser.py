@@ -29,13 +29,17 @@ HEADLINES: dict[str, tuple[str, ...]] = {
         "In 2025, China's customs reported $27.2 bn",
         "Overlap check",
         "There is no product data for Kyrgyzstan in the shipped tables",
+        "2024 month by month: China's customs tables",
     ),
     "country_profile-KAZ-1992-2025": (
+        "Where each year comes from",
         "The line reaches 2024",
         "Where the series overlap",
         "No source we hold explains",
         "What is traded",
         "What is traded: Kazakhstan and China",
+        "7.115 yuan per US dollar",
+        "2025: IMF IMTS against Kazakhstan's own figures",
     ),
     "targets_and_pledges": ("passed US$70 billion", "None of the later figures reports"),
     "partners": (
@@ -54,8 +58,9 @@ HEADLINES: dict[str, tuple[str, ...]] = {
 }
 """Report name -> texts its page must show: the headline figures (US$50.1 billion in 2021, ×108.9), a 2025
 figure in a country profile, the Kazakhstan profile's series to 2024, its overlap tables and its import break, the
-profiles' "What is traded" (a link for Kazakhstan, how to get the data for the others), the targets report's
-findings, the partners report's first years, and the products report's findings."""
+profiles' "What is traded" (a link for Kazakhstan, how to get the data for the others) and 2024 month by month
+(China's customs tables, yuan; the implied rate for Kazakhstan), IMF IMTS 2025 against Kazakhstan's own figures, the
+targets report's findings, the partners report's first years, and the products report's findings."""
 CHROMIUM = Path("/usr/bin/chromium")
 BROKEN_IMAGES = "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 60))"
 

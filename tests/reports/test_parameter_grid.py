@@ -5,8 +5,9 @@ The stored notebooks run only their defaults; a parameter set that is valid (acc
 after DOTS (``end_year`` 2000, 2013 or 2020) or the targets as of a year before every target was reached.
 A parameter set the checks refuse (the products report for a partner without shipped product data) is refused
 before any kernel starts, with the reason and what to do.
-One sweep per notebook (``-p NAME v1,v2``: the cross product), two for the profile, whose sweep would otherwise
-include an empty period (start_year 2000, end_year 2000).
+One sweep per notebook (``-p NAME v1,v2``: the cross product), three for the profile, whose sweep would otherwise
+include an empty period (start_year 2000, end_year 2000); its third ends just after DOTS, in years for which some
+partners have no published total (the profile says so instead of drawing an empty chart).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ GRID: dict[str, list[dict[str, tuple]]] = {
     "country_profile": [
         {"partner": FIVE, "start_year": (1992,), "end_year": (2000, 2013, 2020, 2025)},
         {"partner": FIVE, "start_year": (2000,), "end_year": (2013, 2020, 2025)},  # end_year after start_year
+        # just after DOTS: Kyrgyzstan's 2021, Tajikistan's and Turkmenistan's 2021-2022 have no published total
+        {"partner": FIVE, "start_year": (2010,), "end_year": (2021, 2022)},
     ],
     "partners": [{"year": (1995, 2010, 2020), "top_n": (5, 10)}],
     "targets_and_pledges": [{"as_of_year": (2021, 2022, 2023, 2024, 2025)}],
@@ -73,3 +76,15 @@ def test_products_for_a_partner_without_product_data_is_refused_naming_the_fetch
     assert f"products-{partner}: partner {partner}: no product data" in captured.err
     assert "`tradeviz data fetch comtrade`" in captured.err
     assert not out.exists()
+
+
+def test_a_profile_ending_before_any_published_total_says_so(tmp_path, capsys):
+    """Kyrgyzstan 2010-2021: no published total from either side for 2021; the profile renders and says so."""
+    out = tmp_path / "site"
+    argv = ["render", "--only", "country_profile", "-p", "partner", "KGZ", "-p", "start_year", "2010"]
+    code = cli.main([*argv, "-p", "end_year", "2021", "--out", str(out), "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 0, captured
+    page = (out / "country_profile-KGZ-2010-2021.html").read_text(encoding="utf-8")
+    assert "No full-year total of Kyrgyzstan's trade with China, from either side, is in our sources for 2021:" in page
+    assert "the first published total is for 2022" in page

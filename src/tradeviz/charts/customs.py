@@ -38,6 +38,11 @@ SOURCE_GACC = (
 UNIT_YUAN = "billion yuan, current (as China's customs print them; no exchange rate applied)"
 PER_BILLION = 1e5
 """10,000 yuan (the tables' unit) per billion yuan."""
+YEAR = 2024
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 MONTH_LABELS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 GAP_COLOR = "#E6E6E6"
 GAP_REASONS = {3: "March: not in the stored file", 9: "September: table in US$, not converted"}
@@ -90,8 +95,9 @@ def monthly_yuan(
     ax.yaxis.set_major_formatter(FuncFormatter(_yuan_tick))
     setattr(ax, chart_export.UNIT_ATTR, "billion yuan")
     ax.set_xticks(months, MONTH_LABELS)
+    setattr(ax, chart_export.X_NAMES_ATTR, {m: f"{MONTH_NAMES[m - 1]} {YEAR}" for m in months})  # not years
     ax.set_xlim(0.5, 12.5)
-    ax.set_xlabel("Month of 2024")
+    ax.set_xlabel(f"Month of {YEAR}")
     what = "January to the month" if cumulative else "the month"
     ax.set_ylabel(f"Trade in {what}, billion yuan" + (" (log scale)" if use_log else ""))
     handles: list[Artist] = [*ax.get_lines()]
@@ -101,5 +107,5 @@ def monthly_yuan(
         labels.append(wrap(GAP_REASONS.get(month, f"month {month}: no yuan value"), 24))
     legend_outside(ax, handles, labels)
     period = "January to each month" if cumulative else "each month"
-    ax.set_title(title or f"China's trade with each partner, {period} of 2024", loc="left")
+    ax.set_title(title or f"China's trade with each partner, {period} of {YEAR}", loc="left")
     return fig

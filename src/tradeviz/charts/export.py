@@ -51,6 +51,9 @@ UNIT_ATTR = "_tradeviz_unit"
 """Set on an Axes whose y values have a known unit (US$ axes: million current US$)."""
 KIND_ATTR = "_tradeviz_kind"
 """Set on a Figure whose kind the alt text cannot tell from its artists ("Map", "Stacked area chart")."""
+X_NAMES_ATTR = "_tradeviz_x_names"
+"""Set on an Axes whose x values are not years ({x: name}, e.g. months 1–12 -> "March 2024"): the alt text names
+the span and the largest value's x by these, not as years."""
 COLUMNS = ["panel", "series", "x", "value", "unit", "source_ids"]
 
 
@@ -164,8 +167,15 @@ def alt_text(fig: Figure, data: pd.DataFrame, unit_note: str, side: str, fmt: Ca
     scale = ", log scale" if any(ax.get_yscale() == "log" for ax in axes) else ""
     panel = str(data["panel"].iloc[0]) if len(data) else ""
     parts = [f"{_kind(fig, data)}{scale}: {title or panel or 'untitled'}"]
+    names: dict[object, str] = {}
+    for ax in axes:
+        names.update(getattr(ax, X_NAMES_ATTR, None) or {})
+    named = sorted(x for x in data["x"] if x in names)
     years = [int(x) for x in data["x"] if isinstance(x, numbers.Integral) and 1900 < int(x) < 2100]
-    if years:
+    if names:
+        if named:
+            parts.append(f"{names[named[0]]}–{names[named[-1]]}" if named[0] != named[-1] else names[named[0]])
+    elif years:
         parts.append(f"{min(years)}–{max(years)}" if min(years) != max(years) else str(years[0]))
     series = list(dict.fromkeys(data["series"]))
     if 1 < len(series) <= 8:
@@ -173,7 +183,10 @@ def alt_text(fig: Figure, data: pd.DataFrame, unit_note: str, side: str, fmt: Ca
     if len(data):
         first = data[data["panel"] == data["panel"].iloc[0]]
         top = first.loc[first["value"].idxmax()]
-        where = f" in {top['x']}" if isinstance(top["x"], numbers.Integral) else f" ({top['x']})"
+        if top["x"] in names:
+            where = f" in {names[top['x']]}"
+        else:
+            where = f" in {top['x']}" if isinstance(top["x"], numbers.Integral) else f" ({top['x']})"
         parts.append(f"largest: {top['series']} at {_value(top['value'], top['unit'], fmt)}{where}")
     return "; ".join(parts) + f". {side.strip().rstrip('.')}; unit: {unit_note.strip().rstrip('.')}."
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from tradeviz import countries
 from tradeviz.countries import CHINA, FIVE, GROUP
-from tradeviz.measures import common, mirror, overlap, panels
+from tradeviz.measures import annual, common, mirror, overlap, panels
 
 OVERLAP_TOLERANCE = overlap.OVERLAP_TOLERANCE
 """Largest relative gap at which a published China-customs figure agrees with DOTS: the one tolerance of
@@ -277,50 +277,60 @@ def distinct_targets(targets: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def annual_totals(series: pd.DataFrame, trade: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Total trade per (partner, side, year) for target tracking: DOTS to its last year (China's reports for
-    side "china", the partner's own for side "partner"; CA5 on China's side only), the published series after.
+TOTALS_COLUMNS = ["partner", "side", "year", "value_usd_millions", "basis", "label", "source_id", "figure_id"]
 
-    Columns: partner, side, year, value_usd_millions, basis ("IMF DOTS" or "published").  Both bases are each
-    side's own customs or statistics figures; they are listed year by year, not joined into one growth rate.
-    DOTS years that include an IMF estimate are left out (the estimate is not the reporter's own figure).
+
+def annual_totals(
+    series: pd.DataFrame, trade: pd.DataFrame | None = None, comtrade: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Total trade per (partner, side, year) for target tracking, each year from the series the package's one
+    precedence rule chooses (:data:`tradeviz.measures.overlap.PRECEDENCE`, applied by
+    :func:`tradeviz.measures.annual.annual_series`): UN Comtrade (``comtrade``: Kazakhstan, both sides,
+    2014–2024), then IMF DOTS (``trade``; IMF estimates left out: not the reporter's own figures), then the
+    published series; per side (China's reports for side "china", the partner's own for side "partner"; CA5 from
+    DOTS on China's side only, then published).
+
+    Columns (:data:`TOTALS_COLUMNS`): partner, side, year, value_usd_millions, basis (the series: "UN Comtrade",
+    "IMF DOTS" or "published"), label (e.g. "UN Comtrade (Kazakhstan's reports)"), source_id, figure_id (a
+    published figure's, else empty).  The years are listed one by one, not joined into one growth rate; a year
+    whose chosen series holds no total (one flow only) has no row.  Without ``trade``: the published series only.
     """
-    pub = series.loc[series["measure"].eq("total_trade"), ["partner", "side", "year", "value_usd_millions"]]
-    pub = pub.assign(basis="published")
     if trade is None:
-        return pub.reset_index(drop=True)
-    last = int(trade["year"].max())
-    frames = [pub.loc[pub["year"].gt(last)]]
-    for side in ("china", "partner"):
-        totals = panels.partner_totals(trade, side, include_group=side == "china").dropna(subset=["total"])
-        if "imf_estimate" in totals.columns:  # an IMF estimate is not the reporter's own figure
-            totals = totals.loc[~totals["imf_estimate"].astype(bool)]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "partner": totals["partner"],
-                    "side": side,
-                    "year": totals["year"],
-                    "value_usd_millions": totals["total"],
-                    "basis": "IMF DOTS",
-                }
-            )
+        pub = series.loc[series["measure"].eq("total_trade") & series["qualifier"].ne("lower_bound")]
+        out = pub.assign(
+            basis=overlap.PUBLISHED,
+            label=[
+                overlap.series_label(overlap.PUBLISHED, d, p) for d, p in zip(pub["side"], pub["partner"], strict=True)
+            ],
         )
-    return pd.concat(frames, ignore_index=True).sort_values(["partner", "side", "year"]).reset_index(drop=True)
+        return out[TOTALS_COLUMNS].sort_values(["partner", "side", "year"]).reset_index(drop=True)
+    if comtrade is None:  # no UN Comtrade table given: DOTS, then the published series
+        comtrade = pd.DataFrame(
+            columns=["year", "reporter", "partner", "flow", "commodity", "value_usd_millions", "source_id"]
+        )
+    chosen = annual.annual_series(comtrade, trade, series)
+    totals = chosen.loc[chosen["measure"].eq("total")].rename(columns={"series": "basis"})
+    return totals[TOTALS_COLUMNS].sort_values(["partner", "side", "year"]).reset_index(drop=True)
 
 
-def target_progress(targets: pd.DataFrame, series: pd.DataFrame, trade: pd.DataFrame | None = None) -> pd.DataFrame:
+def target_progress(
+    targets: pd.DataFrame,
+    series: pd.DataFrame,
+    trade: pd.DataFrame | None = None,
+    comtrade: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Each target against the annual totals, from each side that reports them.
 
-    One row per distinct target and side (china; also partner where the scope is one country).  With ``trade``,
-    years up to the last DOTS year come from DOTS and later ones from the published series
-    (:func:`annual_totals`); without it, the published series only.  Columns: target_id, scope, side,
-    target_usd_millions, deadline_year, announced_year, announced_by, n_pages, latest_year, latest_usd_millions,
-    share_reached (latest / target), reached_year (first year from the announcement on whose total ≥ target;
-    <NA> if none), reached_basis, met_by_deadline (<NA> without a deadline or before it), status (text).
+    One row per distinct target and side (china; also partner where the scope is one country).  With ``trade``
+    (and ``comtrade``), each year's total comes from the series the precedence rule chooses (:func:`annual_totals`:
+    UN Comtrade, IMF DOTS, then the published series); without it, the published series only.  Columns:
+    target_id, scope, side, target_usd_millions, deadline_year, announced_year, announced_by, n_pages, latest_year,
+    latest_usd_millions, share_reached (latest / target), reached_year (first year from the announcement on whose
+    total ≥ target; <NA> if none), reached_basis (the series label of that year), latest_basis (of the latest
+    year), met_by_deadline (<NA> without a deadline or before it), status (text).
     Years without a figure are not assumed either way.
     """
-    totals = annual_totals(series, trade)
+    totals = annual_totals(series, trade, comtrade)
     rows = []
     for t in distinct_targets(targets).itertuples():
         sides = ["china"] if t.scope == GROUP else ["china", "partner"]
@@ -341,7 +351,8 @@ def target_progress(targets: pd.DataFrame, series: pd.DataFrame, trade: pd.DataF
                 latest_year=None if latest is None else int(latest["year"]),
                 latest_usd_millions=np.nan if latest is None else float(latest["value_usd_millions"]),
                 reached_year=int(reached["year"].iloc[0]) if len(reached) else None,
-                reached_basis=str(reached["basis"].iloc[0]) if len(reached) else None,
+                reached_basis=str(reached["label"].iloc[0]) if len(reached) else None,
+                latest_basis=None if latest is None else str(latest["label"]),
             )
             row["share_reached"] = row["latest_usd_millions"] / t.value_usd_millions
             deadline = t.deadline_year
