@@ -138,7 +138,7 @@ def _growth(args: argparse.Namespace) -> int:
             result = overlap.series_growth(
                 data.load_comtrade(),
                 data.load_trade(),
-                data.load_published(),
+                data.load_published,  # read only if a join with press figures needs its evidence
                 data.load_published_series(),
                 partner,
                 args.start,

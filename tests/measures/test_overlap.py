@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tradeviz import cli, data
@@ -221,3 +222,48 @@ def test_the_growth_path_reads_press_figures_only_where_no_statistics_hold(table
     assert "no series holds a total for Central Asia (5) in 2021" in str(missing.reason)
     with pytest.raises(ValueError, match="after the IMF DOTS data .* and UN Comtrade \\(to 2024\\)"):
         overlap.series_growth(**tables, partner="KAZ", start=2020, end=2025, real=True, cpi=data.load_cpi())
+
+
+def test_long_layout_takes_the_first_value_of_each_flow_and_joins_every_id() -> None:
+    """overlap._long on hand-made rows: the first non-missing value per (reporter, partner, year, flow), a total
+    only where both flows exist, the ids of all the group's rows, World rows and all-missing groups left out."""
+    nan = float("nan")
+    rows = pd.DataFrame(
+        [
+            ("CHN", "KAZ", 2000, "exports", nan, "a"),
+            ("CHN", "KAZ", 2000, "exports", 5.0, "b"),
+            ("CHN", "KAZ", 2000, "imports", 2.0, "a"),
+            ("KAZ", "CHN", 2001, "imports", 3.0, "c"),
+            ("KGZ", "CHN", 1999, "exports", nan, "d"),
+            ("CHN", "WLD", 2000, "exports", 9.0, "e"),
+            ("CHN", "TJK", 2002, "exports", 4.0, "a; b"),
+            ("CHN", "TJK", 2002, "exports", 7.0, "f"),
+        ],
+        columns=["reporter", "partner", "year", "flow", "value_usd_millions", "source_id"],
+    )
+    out = overlap._long(rows, "X")
+    got = [tuple(r) for r in out[["side", "partner", "year", "measure", "value_usd_millions", "source_ids"]].values]
+    assert got == [
+        ("china", "KAZ", 2000, "exports", 5.0, "a; b"),
+        ("china", "TJK", 2002, "exports", 4.0, "a; b; f"),
+        ("china", "KAZ", 2000, "imports", 2.0, "a; b"),
+        ("partner", "KAZ", 2001, "imports", 3.0, "c"),
+        ("china", "KAZ", 2000, "total", 7.0, "a; b"),
+    ]
+    assert list(out.columns) == overlap.LONG_COLUMNS and set(out["series"]) == {"X"}
+
+
+def test_the_published_table_is_read_only_where_a_join_needs_its_evidence() -> None:
+    comtrade, trade, series = data.load_comtrade(), data.load_trade(), data.load_published_series()
+    calls = []
+
+    def published() -> pd.DataFrame:
+        calls.append(1)
+        return data.load_published()
+
+    within = overlap.series_growth(comtrade, trade, published, series, "KAZ", 1992, 2020)
+    assert within.ok and calls == []  # within IMF DOTS: no evidence needed
+    joined = overlap.series_growth(comtrade, trade, published, series, "KGZ", 2020, 2025)
+    assert calls == [1]
+    eager = overlap.series_growth(comtrade, trade, data.load_published(), series, "KGZ", 2020, 2025)
+    assert joined.to_dict() == eager.to_dict() and joined.ok and round(joined.multiple, 2) == 9.34

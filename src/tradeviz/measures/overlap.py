@@ -35,7 +35,7 @@ Press figures join China's side only, and in current dollars.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -90,23 +90,47 @@ def series_label(series: str, side: str, partner: str) -> str:
 
 
 def _long(frame: pd.DataFrame, series: str, value: str = "value_usd_millions") -> pd.DataFrame:
-    """Bilateral rows (reporter, partner, year, flow) -> the long layout, with the total where both flows exist."""
+    """Bilateral rows (reporter, partner, year, flow) -> the long layout, with the total where both flows exist.
+
+    Per (reporter, partner, year), sorted: each flow's first non-missing value, total = exports + imports (NaN
+    unless both are present), the '; '-joined source ids of all its rows; rows measure by measure (exports,
+    imports, total), a missing value leaving no row.
+    """
     rows = frame.loc[(frame["partner"].eq(CHINA) | frame["reporter"].eq(CHINA)) & ~frame["partner"].eq(countries.WORLD)]
     keys = ["reporter", "partner", "year"]
     grouped = rows.groupby(keys, sort=True)
-    wide = grouped.size().to_frame()[[]]  # one row per (reporter, partner, year), sorted
-    for flow in ("exports", "imports"):  # the first non-missing value of each flow, as pivot_table's "first"
-        wide[flow] = rows.loc[rows["flow"].eq(flow)].groupby(keys)[value].first()
-    ids = pd.Series(common.join_ids_by_group(grouped.ngroup().to_numpy(), len(wide), rows["source_id"]), wide.index)
-    wide["total"] = wide["exports"] + wide["imports"]  # NaN unless both flows are present
-    wide = wide.dropna(subset=["exports", "imports"], how="all")
-    out = wide.reset_index().melt(id_vars=keys, value_vars=list(MEASURES), var_name="measure", value_name=value)
-    out = out.dropna(subset=[value])
-    out["source_ids"] = out.set_index(keys).index.map(ids)
-    out["series"] = series
-    out["figure_id"] = ""
-    out["side"] = np.where(out["reporter"].eq(CHINA), "china", "partner")
-    out["partner"] = np.where(out["reporter"].eq(CHINA), out["partner"], out["reporter"])
+    index = grouped.size().index
+    group = grouped.ngroup().to_numpy()
+    values = rows[value].to_numpy(dtype=float)
+    flows = rows["flow"].to_numpy()
+    by_flow = []
+    for flow in ("exports", "imports"):
+        picked = np.flatnonzero((flows == flow) & ~np.isnan(values))
+        first, at = np.unique(group[picked], return_index=True)  # rows are in frame order: the first per group
+        column = np.full(len(index), np.nan)
+        column[first] = values[picked[at]]
+        by_flow.append(column)
+    exports, imports = by_flow
+    ids = common.join_ids_by_group(group, len(index), rows["source_id"])
+    stacked = np.concatenate([exports, imports, exports + imports])
+    keep = ~np.isnan(stacked)
+    position = np.tile(np.arange(len(index)), len(MEASURES))[keep]
+    reporter = index.get_level_values("reporter").to_numpy()[position]
+    partner = index.get_level_values("partner").to_numpy()[position]
+    from_china = reporter == CHINA
+    out = pd.DataFrame(
+        {
+            "series": series,
+            "side": np.where(from_china, "china", "partner"),
+            "reporter": reporter,
+            "partner": np.where(from_china, partner, reporter),
+            "year": index.get_level_values("year")[position],
+            "measure": np.repeat(np.array(MEASURES, dtype=object), len(index))[keep],
+            value: stacked[keep],
+            "source_ids": ids[position],
+            "figure_id": "",
+        }
+    )
     return out[LONG_COLUMNS].reset_index(drop=True)
 
 
@@ -352,7 +376,7 @@ def _holdings(long: pd.DataFrame, code: str, side: str) -> dict[str, pd.DataFram
 def series_growth(
     comtrade: pd.DataFrame,
     trade: pd.DataFrame,
-    published_table: pd.DataFrame,
+    published_table: pd.DataFrame | Callable[[], pd.DataFrame],
     series: pd.DataFrame,
     partner: str,
     start: int,
@@ -373,7 +397,8 @@ def series_growth(
     full-year figure of the published table).  A refused join gives status "not computable" with the years and
     the size of the gap.  Press figures take part on China's side only and in current dollars.  The result's
     ``series`` names the series each end was read from, ``chain`` whether a join was needed and which check
-    allowed it (``basis``: the series of each end year).
+    allowed it (``basis``: the series of each end year).  ``published_table`` may be a function returning it
+    (e.g. ``data.load_published``): it is then read only where a join with press figures needs the evidence.
     """
     common.check_side(side)
     common.check_period(start, end)
@@ -419,7 +444,11 @@ def series_growth(
     if first == last:  # only press figures hold either end: within them, no join
         return _result(held, code, side, start, end, first, last, None, real, cpi, base_year)
     a, b = sorted((first, last), key=PRECEDENCE.index)
-    evidence = published_long(published_evidence(published_table)) if PUBLISHED in (a, b) else None
+    if PUBLISHED in (a, b):
+        table = published_table() if callable(published_table) else published_table
+        evidence = published_long(published_evidence(table))
+    else:
+        evidence = None
     pick = {s: long.loc[long["series"].eq(s)] if s != PUBLISHED else evidence for s in (a, b)}
     check = join_check(pick[a], pick[b], code, side)
     return _result(held, code, side, start, end, first, last, check, real, cpi, base_year)

@@ -7,7 +7,6 @@ import pandas as pd
 from tradeviz import countries
 from tradeviz.measures.common import SIDES
 from tradeviz.measures.growth import GrowthResult
-from tradeviz.measures.partners import CUSTOMS_UNION, customs_union_note
 from tradeviz.text import numbers
 from tradeviz.text.numbers import format_usd
 
@@ -31,6 +30,8 @@ def format_top(top: pd.DataFrame, reporter: str, year: int, flow: str = "total")
         share = f"{numbers.pct(row.share):>6}" if pd.notna(row.share) else "    n/a"
         mark = " (IMF estimate)" if row.imf_estimate else ""
         lines.append(f"{row.rank:>3}  {row.name:<{width}}  {format_usd(row.value):>12}  {share}{mark}")
+    from tradeviz.measures.partners import CUSTOMS_UNION, customs_union_note  # here: growth needs none of it
+
     if reporter in CUSTOMS_UNION and year >= CUSTOMS_UNION[reporter]:
         lines.append(f"Note: {customs_union_note(reporter)}.")
     return "\n".join(lines)
