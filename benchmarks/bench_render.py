@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/bench_render.py [--config reports.yaml] [--jobs N] [--repeat 5] [--breakdown]
 
 Three fan-outs come from the config: **7** = its first seven reports, **35** = its ``country_profile``
-notebook for 5 partners x 7 start years, **site** = every report it lists (the default site; goal <= 1.0).  For each, in fresh processes so that imports count, and in
-*paired* runs (one of each per repetition, back to back):
+notebook for 5 partners x 7 start years, **site** = every report it lists (the default site; goal <= 1.0).
+For each, in fresh processes so that imports count, and in *paired* runs (one of each per repetition, back to
+back):
 
 * ours:   ``render_reports(..., force=True)`` into an empty folder;
 * nochange: the same render again, nothing changed (every report skipped);
