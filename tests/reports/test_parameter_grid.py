@@ -5,9 +5,10 @@ The stored notebooks run only their defaults; a parameter set that is valid (acc
 after DOTS (``end_year`` 2000, 2013 or 2020) or the targets as of a year before every target was reached.
 A parameter set the checks refuse (the products report for a partner without shipped product data) is refused
 before any kernel starts, with the reason and what to do.
-One sweep per notebook (``-p NAME v1,v2``: the cross product), three for the profile, whose sweep would otherwise
+One sweep per notebook (``-p NAME v1,v2``: the cross product), four for the profile, whose sweep would otherwise
 include an empty period (start_year 2000, end_year 2000); its third ends just after DOTS, in years for which some
-partners have no published total (the profile says so instead of drawing an empty chart).
+partners have no published total (the profile says so instead of drawing an empty chart); its fourth starts
+inside UN Comtrade's years (2016).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ GRID: dict[str, list[dict[str, tuple]]] = {
         {"partner": FIVE, "start_year": (2000,), "end_year": (2013, 2020, 2025)},  # end_year after start_year
         # just after DOTS: Kyrgyzstan's 2021, Tajikistan's and Turkmenistan's 2021-2022 have no published total
         {"partner": FIVE, "start_year": (2010,), "end_year": (2021, 2022)},
+        # starting inside UN Comtrade's years (Kazakhstan 2014-2024): the spans start at start_year
+        {"partner": FIVE, "start_year": (2016,), "end_year": (2025,)},
     ],
     "partners": [{"year": (1995, 2010, 2020), "top_n": (5, 10)}],
     "targets_and_pledges": [{"as_of_year": (2021, 2022, 2023, 2024, 2025)}],
