@@ -92,9 +92,8 @@ def series_label(series: str, side: str, partner: str) -> str:
 def _long(frame: pd.DataFrame, series: str, value: str = "value_usd_millions") -> pd.DataFrame:
     """Bilateral rows (reporter, partner, year, flow) -> the long layout, with the total where both flows exist.
 
-    Per (reporter, partner, year), sorted: each flow's first non-missing value, total = exports + imports (NaN
-    unless both are present), the '; '-joined source ids of all its rows; rows measure by measure (exports,
-    imports, total), a missing value leaving no row.
+    Per (reporter, partner, year), sorted: each flow's first non-missing value, total = exports + imports, the
+    joined source ids of all its rows; rows measure by measure (exports, imports, total), none for a missing value.
     """
     rows = frame.loc[(frame["partner"].eq(CHINA) | frame["reporter"].eq(CHINA)) & ~frame["partner"].eq(countries.WORLD)]
     keys = ["reporter", "partner", "year"]
