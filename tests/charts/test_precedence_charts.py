@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
 from matplotlib.collections import PathCollection  # noqa: E402
 
 from tradeviz import charts  # noqa: E402
@@ -107,3 +108,40 @@ def test_reported_flows_draws_each_series_and_marks_the_break():
     assert len(band) == 1 and "break" in [t.get_text() for t in ax.texts]
     assert ax.get_ylim()[0] == 0
     assert [c.get_label() for c in ax.collections if isinstance(c, PathCollection)] == ["press figure"]
+
+
+def test_target_progress_draws_statistics_as_lines_and_press_figures_as_markers():
+    statistics = pd.DataFrame(
+        {
+            "year": [2019, 2020, 2019, 2020],
+            "side": ["china", "china", "partner", "partner"],
+            "value_usd_millions": [20_000.0, 21_000.0, 14_000.0, 9_000.0],
+            "label": ["UN Comtrade (China's reports)"] * 2 + ["UN Comtrade (Kazakhstan's reports)"] * 2,
+        }
+    )
+    press = pd.DataFrame({"year": [2021], "side": ["china"], "value_usd_millions": [25_000.0]})
+    targets = pd.DataFrame(
+        {"value_usd_millions": [40_000.0], "announced_year": [2019], "deadline_year": [2030], "label": ["by 2030"]}
+    )
+    fig = charts.target_progress(press, targets, CAP, scope="KAZ", statistics=statistics)
+    (ax,) = fig.axes
+    lines = {str(line.get_label()): line for line in ax.get_lines()}
+
+    def xs(label: str) -> list[float]:
+        return np.asarray(lines[label].get_xdata(), dtype=float).tolist()
+
+    def ys(label: str) -> list[float]:
+        return np.asarray(lines[label].get_ydata(), dtype=float).tolist()
+
+    comtrade = "UN Comtrade (China's reports)"
+    assert xs(comtrade) == [2019, 2020] and lines[comtrade].get_marker() in ("None", None, "")
+    assert ys("UN Comtrade (Kazakhstan's reports)") == [14_000.0, 9_000.0]
+    published = next(label for label in lines if label.startswith("published"))
+    assert xs(published) == [2021] and lines[published].get_marker() == "D"  # a marker, not joined to a line
+    assert ax.get_ylim()[1] == 40_000.0 * 1.25
+    without = charts.target_progress(press, targets, CAP, scope="KAZ")  # statistics are optional
+    assert str(without.axes[0].get_lines()[0].get_label()).startswith("published")
+    only_lines = charts.target_progress(press.iloc[:0], targets, CAP, scope="KAZ", statistics=statistics)
+    assert not any(str(line.get_label()).startswith("published") for line in only_lines.axes[0].get_lines())
+    with pytest.raises(ValueError, match="empty"):  # nothing at all to draw
+        charts.target_progress(press.iloc[:0], targets, CAP, scope="KAZ", statistics=statistics.iloc[:0])

@@ -142,29 +142,51 @@ def target_progress(
     caption: Caption,
     *,
     scope: str,
+    statistics: pd.DataFrame | None = None,
     value_col: str = "value_usd_millions",
     title: str | None = None,
     ylabel: str = "Trade with China",
 ) -> Figure:
-    """Published annual totals of one scope (a country or CA5) against its announced targets.
+    """Annual totals of one scope (a country or CA5) against its announced targets.
 
-    ``actuals`` columns: ``year``, ``side``, ``value_usd_millions`` (the published series, total trade).
-    ``targets`` columns: ``value_usd_millions``, ``announced_year`` and ``deadline_year`` (either may be <NA>),
-    ``label``.  Each target is a horizontal dashed segment from its announcement to its deadline (from the left
-    edge when undated, to the right edge when it has no deadline), labelled with ``label``.  Linear scale.
+    ``actuals`` columns: ``year``, ``side``, ``value_usd_millions``: published totals (press figures), drawn as
+    markers.  ``statistics`` (optional) columns: ``year``, ``side``, ``value_usd_millions``, ``label`` (the
+    series, e.g. "UN Comtrade (Kazakhstan's reports)"): totals from a statistical series, drawn as solid lines,
+    one per series and side, never joined to the markers.  ``targets`` columns: ``value_usd_millions``,
+    ``announced_year`` and ``deadline_year`` (either may be <NA>), ``label``.  Each target is a horizontal dashed
+    segment from its announcement to its deadline (from the left edge when undated, to the right edge when it has
+    no deadline), labelled with ``label``.  Linear scale.
     """
     caption = check_caption(caption)
-    require_columns(actuals, ["year", "side", value_col], "target_progress")
     require_columns(
         targets, ["value_usd_millions", "announced_year", "deadline_year", "label"], "target_progress(targets=...)"
     )
+    # either table may be empty (every year held by a statistical series, or none), not both
+    stats = pd.DataFrame(columns=["year", "side", value_col, "label"])
+    if statistics is not None and len(statistics):
+        require_columns(statistics, ["year", "side", value_col, "label"], "target_progress(statistics=...)")
+        stats = statistics
+    if len(actuals) or not len(stats):
+        require_columns(actuals, ["year", "side", value_col], "target_progress")
+    else:
+        actuals = pd.DataFrame(columns=["year", "side", value_col])
     name = "the five" if scope == countries.GROUP else country_label(scope)
     color = country_color(scope)
     fig, (ax,) = new_figure(caption)
+    for (side, label), rows in stats.sort_values(["side", "year"], kind="stable").groupby(["side", "label"]):
+        ax.plot(
+            rows["year"],
+            rows[value_col],
+            color=color if side == "china" else "#666666",
+            linewidth=2.0,
+            zorder=3,
+            label=str(label),
+        )
     _published_sides(ax, actuals, name, color, value_col)
     years = [
         int(y)
         for y in list(actuals["year"])
+        + list(stats["year"])
         + list(targets["announced_year"].dropna())
         + list(targets["deadline_year"].dropna())
     ]
@@ -184,7 +206,7 @@ def target_progress(
             label=f"target {format_usd(t.value_usd_millions)}, {t.label}",
         )
         ax.plot([end], [t.value_usd_millions], marker="|", markersize=10, color="#333333", zorder=2)
-    values = list(actuals[value_col]) + list(targets["value_usd_millions"])
+    values = list(actuals[value_col]) + list(stats[value_col]) + list(targets["value_usd_millions"])
     usd_year_axes(ax, values, False, ylabel)
     ax.set_ylim(0, max(values) * 1.25)
     ax.set_xlim(left, right)
