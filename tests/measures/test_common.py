@@ -82,7 +82,7 @@ def test_one_shot_computes_every_call_and_keeps_nothing() -> None:
 
 def test_memoised_measures_equal_the_computed_ones() -> None:
     from tradeviz import data
-    from tradeviz.measures import annual, overlap, panels, published
+    from tradeviz.measures import annual, customs, imts, overlap, panels, published
 
     trade = data.load_trade()
     cases: list[tuple[Any, tuple[Any, ...]]] = [
@@ -92,6 +92,12 @@ def test_memoised_measures_equal_the_computed_ones() -> None:
         (overlap.comtrade_dots_overlap, (data.load_comtrade(), trade)),
         (overlap.comtrade_published_overlap, (data.load_comtrade(), data.load_published())),
         (annual.annual_series, (data.load_comtrade(), trade, data.load_published_series(), "KAZ")),
+        (customs.gacc_published_overlap, (data.load_gacc_monthly(), data.load_published())),
+        (
+            imts.imts_published_overlap,
+            (data.load_imts_exports(), data.load_published_series(), data.load_stat_gov_kz()),
+        ),
+        (imts.imts_mirror, (data.load_imts_exports(), data.load_published_series())),
     ]
     for func, args in cases:
         func(*args)

@@ -200,6 +200,35 @@ def test_an_unchanged_render_reads_no_table_and_a_render_with_work_checks_them_f
     assert run(config=config, out=out).skipped == ["overview"]  # the refused render replaced nothing
 
 
+def test_the_template_starts_during_the_checks_and_ends_when_they_fail(tmp_path, monkeypatch):
+    """The template imports while the render process checks the tables; a failed check starts no worker and no
+    kernel, ends the template and removes the run's folder."""
+    from tradeviz import data
+
+    config = write_config(tmp_path / "reports.yaml", [{"notebook": "overview"}])
+    shutil.copy(FIXTURES / "overview.ipynb", tmp_path / "overview.ipynb")
+    started: list[engine.Engine] = []
+    real_start_template = engine.Engine.start_template
+
+    def spy(self: engine.Engine) -> None:
+        started.append(self)
+        real_start_template(self)
+
+    def refuse() -> None:
+        raise data.DataError("trade.csv row 2: broken on purpose")
+
+    def no_workers(self: engine.Engine) -> None:
+        raise AssertionError("workers started before the checks passed")
+
+    monkeypatch.setattr(engine.Engine, "start_template", spy)
+    monkeypatch.setattr(engine.Engine, "start", no_workers)
+    monkeypatch.setattr(data, "check_tables", refuse)
+    with pytest.raises(data.DataError, match="broken on purpose"):
+        run(config=config, out=tmp_path / "out")
+    (pool,) = started
+    assert pool.template is None and not pool.run_dir.exists() and not (tmp_path / "out").exists()
+
+
 def test_the_render_process_and_its_workers_draw_nothing(imported_by):
     """Neither the render process (which also answers an unchanged re-render) nor a worker imports matplotlib or
     the charts: charts are drawn in kernels only, and the chart record's format lives in tradeviz.records."""

@@ -26,7 +26,7 @@ import pandas as pd
 
 from tradeviz import countries
 from tradeviz.countries import FIVE, GROUP, WORLD
-from tradeviz.measures import overlap
+from tradeviz.measures import common, overlap
 
 YEAR = 2024
 UNIT_YUAN = "10,000 CNY"
@@ -178,6 +178,7 @@ def _long(frame: pd.DataFrame, series: str, value: pd.Series, ids: pd.Series, fi
     )
 
 
+@common.memoised
 def gacc_published_overlap(
     gacc: pd.DataFrame, published: pd.DataFrame, *, tolerance: float = overlap.OVERLAP_TOLERANCE
 ) -> pd.DataFrame:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from tradeviz import countries
 from tradeviz.countries import CHINA, FIVE, WORLD
-from tradeviz.measures import mirror, overlap
+from tradeviz.measures import common, mirror, overlap
 
 YEAR = 2025
 IMTS = "IMF IMTS (trade.json, June 2026)"
@@ -168,6 +168,7 @@ def _derived_long(stat: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@common.memoised
 def imts_published_overlap(
     imts: pd.DataFrame, series: pd.DataFrame, stat: pd.DataFrame, *, tolerance: float = overlap.OVERLAP_TOLERANCE
 ) -> pd.DataFrame:
@@ -235,6 +236,7 @@ MIRROR_COLUMNS = [
 ]
 
 
+@common.memoised
 def imts_mirror(imts: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
     """Each partner's 2025 exports to China (IMTS, FOB) against China's customs' published 2025 imports from it (CIF).
 

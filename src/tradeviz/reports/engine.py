@@ -192,10 +192,11 @@ def _warm_up() -> None:
       time) and hands out copies, so a kernel gets exactly what it would have read itself, and a file changed
       since gets read again.
     * The pure results every report computes again from the same tables (the totals of the five on each side,
-      their shares and concentration, the overlap tables, the long layouts of the statistical series and each
-      partner's annual series by the precedence rule): the measures memoise them by the content of their tables
-      (:func:`tradeviz.measures.common.memoised`) and hand out copies, so a kernel whose tables are the same
-      gets a copy of each instead of computing it, and a kernel whose tables differ computes its own.
+      their shares and concentration, the overlap tables (DOTS, UN Comtrade, GACC 2024, IMTS 2025), the long
+      layouts of the statistical series and each partner's annual series by the precedence rule): the measures
+      memoise them by the content of their tables (:func:`tradeviz.measures.common.memoised`) and hand out
+      copies, so a kernel whose tables are the same gets a copy of each instead of computing it, and a kernel
+      whose tables differ computes its own.
     * The map's countries (Natural Earth, parsed once per path).  Kernels are forks: whatever one of them does
       with a cached object, no other report sees it.
     * Matplotlib's font lookup and style machinery: one figure drawn off-screen (no pyplot state is touched).
@@ -228,6 +229,13 @@ def _warm_up() -> None:
         annual.annual_series(comtrade, trade, series, sides=("china",))  # the overview's lines
         for code in countries.FIVE:  # each profile's first chart
             annual.annual_series(comtrade, trade, series, code, sides=("china",))
+    with contextlib.suppress(Exception):
+        from tradeviz.measures import customs, imts
+
+        customs.gacc_published_overlap(data.load_gacc_monthly(), table)  # each profile's 2024 and 2025 sections
+        exports_2025 = data.load_imts_exports()
+        imts.imts_published_overlap(exports_2025, series, data.load_stat_gov_kz())
+        imts.imts_mirror(exports_2025, series)
     with contextlib.suppress(Exception):
         from tradeviz.charts import map as region_map
 
@@ -347,6 +355,17 @@ class Engine:
         return env
 
     def start(self) -> None:
+        """Start the template (unless :meth:`start_template` did) and the workers."""
+        self.start_template()
+        env = {**self._env(), _ENV_TEMPLATE_PID: str(self.template.pid if self.template else 0)}
+        for _ in range(self.jobs):
+            self._start_worker(env)
+
+    def start_template(self) -> None:
+        """Start the template process alone (once): it imports and warms up, and runs no report code.  A caller
+        may start it first and check its inputs meanwhile; :meth:`close` ends it if the checks fail."""
+        if self.template is not None:
+            return
         env = self._env()
         template_env = {**env, "MPLBACKEND": INLINE_BACKEND, "OPENBLAS_NUM_THREADS": "1"}
         template_env[_ENV_BLAS] = os.environ.get("OPENBLAS_NUM_THREADS", _UNSET)
@@ -360,9 +379,6 @@ class Engine:
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )
-        env[_ENV_TEMPLATE_PID] = str(self.template.pid)
-        for _ in range(self.jobs):
-            self._start_worker(env)
 
     def _start_worker(self, env: dict[str, str]) -> None:
         ours, theirs = socket.socketpair()

@@ -157,7 +157,8 @@ def render_reports(
     ``sweep`` (parameter name -> values) renders the cross product of the values for the notebook named by
     ``only`` instead of the config's parameter sets.  Reports whose recorded inputs are unchanged are skipped
     unless ``force``.  ``on_report(name, status)`` is called as each report is done ("rendered", "skipped",
-    "failed").  Everything is validated before the first process starts.  A failing report does not stop the
+    "failed").  Everything is validated before a worker or a kernel starts (only the template, which runs no report
+    code, starts first, so that its imports overlap the checks).  A failing report does not stop the
     others; failures are returned in the summary (the CLI turns them into exit code 1).  SIGINT or SIGTERM
     raise :class:`tradeviz.reports.engine.Interrupted` once workers and kernels are stopped; the reports written so
     far stay.
@@ -191,15 +192,24 @@ def render_reports(
     inputs = {r.name: manifest.inputs(r.source, r.parameters, _entry(r), data_root, _scope(r)) for r in selected}
     skipped = [] if force else [r.name for r in selected if _unchanged(r, out, inputs[r.name])]
     todo = [r for r in selected if r.name not in skipped]
-    if todo:
-        # A skipped report's tables, parameters and checks are those of the render that wrote it, which passed
-        # these checks: with nothing to execute, they would only repeat that answer (and cost most of the time).
-        from tradeviz import data
+    pool = engine.Engine(min(jobs, len(todo))) if todo else None
+    try:
+        if pool is not None:
+            # The template imports and warms up while the checks below run (it runs no report code): no worker
+            # and no kernel starts before they pass, and a failed check ends it.
+            pool.start_template()
+            # A skipped report's tables, parameters and checks are those of the render that wrote it, which
+            # passed these checks: with nothing to execute, they would only repeat that answer.
+            from tradeviz import data
 
-        data.check_tables()  # bad data fails here (DataError, exit 1), before anything is written
-        check_parameters(selected)  # names, types and ranges, by the notebooks' own checks (exit 2)
-    out = prepare_output_dir(out)
-    engine.remove_partial_files(out)  # left by a render killed while writing
+            data.check_tables()  # bad data fails here (DataError, exit 1), before anything is written
+            check_parameters(selected)  # names, types and ranges, by the notebooks' own checks (exit 2)
+        out = prepare_output_dir(out)
+        engine.remove_partial_files(out)  # left by a render killed while writing
+    except BaseException:
+        if pool is not None:
+            pool.close(graceful=False)
+        raise
     outcomes: dict[str, Failure | None] = {}
     for name in skipped:
         if on_report:
@@ -220,8 +230,8 @@ def render_reports(
     counts = [0, 0]
     bar = None
     try:
-        if todo:
-            with engine.signals_raise_interrupted(), engine.Engine(min(jobs, len(todo))) as pool:
+        if pool is not None:
+            with engine.signals_raise_interrupted(), pool:
                 # the bar (and tqdm's monitor thread) starts after the processes: none is forked from here anyway
                 if progress:
                     bar = tqdm(total=len(todo), desc="render", unit="report", file=sys.stderr)
