@@ -47,6 +47,7 @@ bench: venv  ## benchmark scripts (print ratios against baselines measured in th
 	$(BIN)/python benchmarks/bench_products.py
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_costs.py
 
 clean:
 	rm -rf $(VENV)
