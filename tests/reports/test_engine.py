@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import sys
 import time
 import uuid
@@ -480,3 +481,26 @@ def test_interrupted_cli_exit_code(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(render_module, "render_reports", interrupted)
     assert cli.main(["render", "--config", str(CONFIG), "--out", str(tmp_path)]) == 128 + signal.SIGTERM
     assert "interrupted by SIGTERM" in capsys.readouterr().err
+
+
+@needs_linux
+def test_a_kernel_whose_template_is_already_gone_exits():
+    """A kernel checks its parent against the template's pid taken before the fork: forked just before the
+    template was killed, it exits instead of living on under init (it then held the render's stderr open and
+    started a TCP kernel of its own, its connection file being gone)."""
+    code = (
+        "import os, sys, time\n"
+        "from tradeviz.reports import engine\n"
+        "template = os.getpid()\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    time.sleep(0.5)  # the template is killed meanwhile\n"
+        "    engine.die_with_parent(template)\n"
+        "    open(sys.argv[1], 'w').write('alive')\n"
+        "    os._exit(0)\n"
+        "os._exit(0)\n"
+    )
+    marker = Path(tempfile.mkdtemp()) / "alive"
+    subprocess.run([sys.executable, "-c", code, str(marker)], check=True)
+    time.sleep(1.0)
+    assert not marker.exists()

@@ -173,11 +173,12 @@ def _template_main(socket_path: str, parent_pid: int) -> None:
                 continue
             if thread_count() != 1:  # never fork a threaded process (it cannot happen here: checked each time)
                 raise EngineError(f"the template process runs {thread_count()} threads; it will not fork")
+            template_pid = os.getpid()  # before the fork: a child asking getppid() after a quick kill gets init's
             pid = os.fork()
             if pid == 0:
                 server.close()
                 conn.close()
-                _kernel_main(request, os.getppid())
+                _kernel_main(request, template_pid)
             try:
                 conn.sendall(json.dumps({"pid": pid}).encode())
             except OSError:  # the worker is gone (stopped mid-request): so is the use for this kernel
