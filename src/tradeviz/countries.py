@@ -81,7 +81,7 @@ def _country(code: str) -> dict[str, str]:
 
 def _pycountry_names(code: str) -> list[str]:
     country = _country(code)
-    return [country[k] for k in ("alpha_3", "alpha_2", "name", "official_name", "common_name") if k in country]
+    return [country[k] for k in ISO_FIELDS if k in country]
 
 
 def name(code: str) -> str:

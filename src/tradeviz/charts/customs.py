@@ -29,6 +29,7 @@ from tradeviz.charts.style import (
     wants_log,
     wrap,
 )
+from tradeviz.measures.customs import YEAR
 from tradeviz.text.numbers import trim
 
 SOURCE_GACC = (
@@ -38,12 +39,11 @@ SOURCE_GACC = (
 UNIT_YUAN = "billion yuan, current (as China's customs print them; no exchange rate applied)"
 PER_BILLION = 1e5
 """10,000 yuan (the tables' unit) per billion yuan."""
-YEAR = 2024
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-MONTH_LABELS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_LABELS = tuple(name[:3] for name in MONTH_NAMES)
 GAP_COLOR = "#E6E6E6"
 GAP_REASONS = {3: "March: not in the stored file", 9: "September: table in US$, not converted"}
 
