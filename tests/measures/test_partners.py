@@ -304,6 +304,44 @@ def test_steady_share_runs_find_only_uzbekistans_russia_figures_of_2000_to_2015(
     assert partners.steady_share_runs(toy, "s", min_years=9).empty
 
 
+def test_steady_share_runs_by_reporter_and_partner_are_the_runs_of_each_series_alone(partner_trade):
+    shares = partners.partner_shares(partner_trade)
+    large = shares[shares.partner_kind.eq("country") & shares.reporter.isin(countries.FIVE)]
+    runs = partners.steady_share_runs(large, "share", by=["reporter", "partner"], tolerance=0.05, min_years=5)
+    assert list(runs.columns[:3]) == ["reporter", "partner", "column"] and len(runs) > 1
+    alone = [
+        partners.steady_share_runs(g, "share", tolerance=0.05, min_years=5).assign(partner=p)
+        for (_, p), g in large.groupby(["reporter", "partner"], sort=False)
+    ]
+    expected = pd.concat([a for a in alone if len(a)], ignore_index=True)[list(runs.columns)]
+    pd.testing.assert_frame_equal(runs, expected, check_exact=True)
+    # a gap in the years ends a run; a non-positive share never starts one; a row with no key is in no series
+    toy = pd.DataFrame({"year": [*range(2000, 2004), *range(2005, 2009)], "reporter": "X", "partner": "Y", "s": 0.2})
+    toy.loc[8] = (2009, None, "Y", 0.2)
+    assert partners.steady_share_runs(toy, "s", by=["reporter", "partner"], min_years=4).first_year.tolist() == [
+        2000,
+        2005,
+    ]
+    assert partners.steady_share_runs(toy.assign(s=0.0), "s", by=["reporter", "partner"], min_years=2).empty
+
+
+def test_one_reporters_shares_are_those_of_its_rows_alone(partner_trade):
+    """partner_shares and partner_share slice one computation over every reporter: the same rows, values and
+    order as computing on the reporter's rows alone (shares and ranks are within (year, reporter))."""
+    for code in ("CHN", "KAZ", "TKM"):
+        rows = partner_trade[partner_trade.reporter.eq(code)].reset_index(drop=True)
+        for flow in ("total", "imports"):
+            pd.testing.assert_frame_equal(
+                partners.partner_shares(partner_trade, code, flow), partners.partner_shares(rows, None, flow)
+            )
+            pd.testing.assert_frame_equal(
+                partners.partner_share(partner_trade, code, "RUS", flow),
+                partners.partner_share(rows, code, "RUS", flow),
+            )
+    with pytest.raises(ValueError, match="no partner_trade rows for reporter 'KAZ'"):
+        partners.partner_shares(partner_trade[partner_trade.reporter.ne("KAZ")], "KAZ")
+
+
 def test_partner_charts_carry_their_caption(partner_trade):
     from tradeviz import charts
 

@@ -22,7 +22,7 @@ Conventions:
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -74,6 +74,7 @@ def _check_flow(flow: str) -> str:
     return flow
 
 
+@common.memoised
 def partner_totals(partner_trade: pd.DataFrame) -> pd.DataFrame:
     """One row per (year, reporter, partner): exports, imports, total, complete, imf_estimate, source_ids."""
     common.require(partner_trade, _COLUMNS, "partner_trade table")
@@ -93,6 +94,7 @@ def partner_totals(partner_trade: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@common.memoised
 def world_totals(partner_trade: pd.DataFrame) -> pd.DataFrame:
     """Each reporter's world total per year with ``world_status``: reported, estimate or missing.
 
@@ -121,17 +123,36 @@ def partner_shares(partner_trade: pd.DataFrame, reporter: str | None = None, flo
     complete, imf_estimate, world_value, world_status, share (fraction), rank (countries and former countries
     only; <NA> for aggregates and residuals), n_ranked, customs_union, source_ids.
     """
-    return _shares_and_world(partner_trade, reporter, flow)[0]
+    _check_flow(flow)
+    if reporter is None:
+        return _all_shares(partner_trade, flow)
+    return _reporter_rows(_all_shares(partner_trade, flow), _has_rows(partner_trade, reporter))
 
 
-def _shares_and_world(
-    partner_trade: pd.DataFrame, reporter: str | None, flow: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+@common.memoised
+def _all_shares(partner_trade: pd.DataFrame, flow: str) -> pd.DataFrame:
+    """:func:`partner_shares` of every reporter at once.  Shares, ranks and world values are computed within
+    (year, reporter) groups and the rows sorted by reporter first, so a reporter's rows are exactly those of
+    the same call on its rows alone; the partner pages ask for several reporters of one table."""
+    return _shares_and_world(partner_trade, flow)[0]
+
+
+def _has_rows(partner_trade: pd.DataFrame, reporter: str) -> str:
+    code = _reporter(reporter)
+    if not partner_trade["reporter"].eq(code).any():
+        raise ValueError(f"no partner_trade rows for reporter {reporter!r}")
+    return code
+
+
+def _reporter_rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    return frame.loc[frame["reporter"].eq(code)].reset_index(drop=True)
+
+
+def _shares_and_world(rows: pd.DataFrame, flow: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`partner_shares` and the :func:`world_totals` of the same rows, from one :func:`partner_totals`."""
     _check_flow(flow)
-    rows = partner_trade if reporter is None else partner_trade.loc[partner_trade["reporter"].eq(_reporter(reporter))]
     if rows.empty:
-        raise ValueError(f"no partner_trade rows for reporter {reporter!r}")
+        raise ValueError("no partner_trade rows")
     totals = partner_totals(rows)
     years = _world_totals(totals)
     world = years.copy()
@@ -186,9 +207,10 @@ def partner_share(partner_trade: pd.DataFrame, reporter: str, partner: str, flow
 
     A year in which the reporter records nothing with the partner has value NaN (and no rank).
     """
-    code = _reporter(reporter)
-    rows = partner_trade.loc[partner_trade["reporter"].eq(code)]
-    return _one_partner(*_shares_and_world(rows, code, flow), code, partner, flow)
+    _check_flow(flow)
+    code = _has_rows(partner_trade, reporter)
+    shares = _reporter_rows(_all_shares(partner_trade, flow), code)
+    return _one_partner(shares, _reporter_rows(world_totals(partner_trade), code), code, partner, flow)
 
 
 def _one_partner(shares: pd.DataFrame, years: pd.DataFrame, code: str, partner: str, flow: str) -> pd.DataFrame:
@@ -215,11 +237,17 @@ def top_partners(
     Columns as :func:`partner_shares`, plus ``name``.  An unknown reporter or a year outside the reporter's data
     raises ``UnknownCountryError``/``ValueError`` naming the valid choices.
     """
+    _check_flow(flow)
+    return _top(partner_trade, partner_shares(partner_trade, None, flow), reporter, year, n)
+
+
+def _top(partner_trade: pd.DataFrame, shares: pd.DataFrame, reporter: str, year: int, n: int) -> pd.DataFrame:
+    """:func:`top_partners` from the :func:`partner_shares` of every reporter (one lookup for several)."""
     code = _reporter(reporter)
     _check_year(partner_trade, code, year)
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"n must be a whole number of partners, at least 1, not {n!r}")
-    shares = partner_shares(partner_trade, code, flow)
+    shares = _reporter_rows(shares, code)
     top = shares.loc[shares["year"].eq(year) & shares["rank"].notna() & shares["rank"].le(n)].copy()
     top.insert(3, "name", [partner_name(p) for p in top["partner"]])
     return top.reset_index(drop=True)
@@ -237,6 +265,7 @@ def partner_name(code: str) -> str:
     return getattr(found, "common_name", None) or found.name
 
 
+@common.memoised
 def china_and_russia(partner_trade: pd.DataFrame, reporter: str | None = None, flow: str = "total") -> pd.DataFrame:
     """China's and Russia's shares of each of the five's trade and their ranks, per year, from its own reports.
 
@@ -248,9 +277,10 @@ def china_and_russia(partner_trade: pd.DataFrame, reporter: str | None = None, f
     if CHINA in reporters:
         raise ValueError("China's own reports cannot place China among its partners: choose one of the five")
     frames = []
+    all_shares, all_years = _all_shares(partner_trade, flow), world_totals(partner_trade)
     for code in reporters:
-        rows = partner_trade.loc[partner_trade["reporter"].eq(code)]
-        shares, years = _shares_and_world(rows, code, flow)
+        _has_rows(partner_trade, code)
+        shares, years = _reporter_rows(all_shares, code), _reporter_rows(all_years, code)
         china = _one_partner(shares, years, code, CHINA, flow)
         russia = _one_partner(shares, years, code, RUSSIA, flow)
         out = china[["year", "reporter", "world_status", "customs_union"]].copy()
@@ -379,6 +409,7 @@ def china_passes_russia(partner_trade: pd.DataFrame, flow: str = "total") -> pd.
     return out
 
 
+@common.memoised
 def five_in_china(partner_trade: pd.DataFrame) -> pd.DataFrame:
     """The five's shares of China's total trade (China's reports), each and together (CA5), per year.
 
@@ -387,7 +418,7 @@ def five_in_china(partner_trade: pd.DataFrame) -> pd.DataFrame:
     """
     shares = partner_shares(partner_trade, CHINA)
     five = shares.loc[shares["partner"].isin(FIVE)]
-    years = world_totals(partner_trade.loc[partner_trade["reporter"].eq(CHINA)])
+    years = _reporter_rows(world_totals(partner_trade), CHINA)
     grid = pd.MultiIndex.from_product([years["year"], FIVE], names=["year", "partner"]).to_frame(index=False)
     each = grid.merge(
         five[["year", "partner", "value", "share", "rank", "complete"]], on=["year", "partner"], how="left"
@@ -429,54 +460,57 @@ def china_regions(partner_trade: pd.DataFrame, dots_partners: pd.DataFrame, year
     return out.sort_values("value", ascending=False).reset_index(drop=True)
 
 
-def steady_share_runs(table: pd.DataFrame, column: str, *, tolerance: float = 0.02, min_years: int = 8) -> pd.DataFrame:
+def steady_share_runs(
+    table: pd.DataFrame,
+    column: str,
+    *,
+    by: Sequence[str] = ("reporter",),
+    tolerance: float = 0.02,
+    min_years: int = 8,
+) -> pd.DataFrame:
     """Runs of at least ``min_years`` consecutive years in which a share stays within ``tolerance`` of itself.
 
     ``tolerance`` is relative: (highest − lowest) / lowest ≤ 0.02 keeps a 19% share between 19.0% and 19.4%.
     Customs figures do not hold a large partner's share that still for eight years and more; such a run points to
     figures derived by the IMF (a total spread by fixed shares) that DOTS does not mark ' e'.
-    ``table``: year, reporter and ``column`` (e.g. :func:`china_and_russia` and "russia_share").  Columns:
-    reporter, column, first_year, last_year, years, low, high.
+    ``table``: year, the ``by`` columns and ``column`` (e.g. :func:`china_and_russia` and "russia_share", or
+    :func:`partner_shares` and "share" by reporter and partner); one series per ``by`` group, in the order the
+    groups first appear.  Columns: the ``by`` columns, column, first_year, last_year, years, low, high.
     """
-    common.require(table, ["year", "reporter", column], "share table")
-    rows = []
-    for code, frame in table.dropna(subset=[column]).groupby("reporter", sort=False):
-        frame = frame.sort_values("year")
-        years, values = frame["year"].to_numpy(), frame[column].to_numpy()
-        i = 0
-        while i < len(values):
-            j = i
-            while (
-                j + 1 < len(values)
-                and years[j + 1] == years[j] + 1
-                and min(values[i : j + 2]) > 0
-                and max(values[i : j + 2]) / min(values[i : j + 2]) - 1 <= tolerance
-            ):
-                j += 1
+    keys = list(by)
+    common.require(table, ["year", *keys, column], "share table")
+    rows = table.dropna(subset=[column])
+    group = rows.groupby(keys, sort=False).ngroup().to_numpy()  # -1: a row with a missing key, in no group
+    rows, group = rows.loc[group >= 0], group[group >= 0]
+    order = np.lexsort((rows["year"].to_numpy(), group))  # by group, then year
+    group, labels = group[order], rows[keys].to_numpy(dtype=object)[order]
+    years, values = rows["year"].to_numpy()[order].tolist(), rows[column].to_numpy(dtype=float)[order].tolist()
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]).tolist() if len(group) else []
+    found = []
+    for start, stop in zip(starts, [*starts[1:], len(group)][: len(starts)], strict=True):
+        i = start
+        while i < stop:
+            j, low, high = i, values[i], values[i]
+            while j + 1 < stop and years[j + 1] == years[j] + 1:
+                low_next, high_next = min(low, values[j + 1]), max(high, values[j + 1])
+                if not (low_next > 0 and high_next / low_next - 1 <= tolerance):
+                    break
+                j, low, high = j + 1, low_next, high_next
             if j - i + 1 >= min_years:
-                rows.append(
-                    dict(
-                        reporter=code,
-                        column=column,
-                        first_year=int(years[i]),
-                        last_year=int(years[j]),
-                        years=j - i + 1,
-                        low=float(min(values[i : j + 1])),
-                        high=float(max(values[i : j + 1])),
-                    )
-                )
+                found.append((*labels[i], column, int(years[i]), int(years[j]), j - i + 1, float(low), float(high)))
                 i = j + 1
             else:
                 i += 1
-    return pd.DataFrame(rows, columns=["reporter", "column", "first_year", "last_year", "years", "low", "high"])
+    return pd.DataFrame(found, columns=[*keys, "column", "first_year", "last_year", "years", "low", "high"])
 
 
 def top_table(partner_trade: pd.DataFrame, year: int, n: int = 10, reporters: Iterable[str] = FIVE) -> pd.DataFrame:
     """The top ``n`` partners of each reporter in ``year`` side by side: rows rank 1..n, one column per reporter,
     cells "name (share %)" (partners tied on a rank share its cell)."""
     columns: dict[str, dict[int, str]] = {}
+    shares = partner_shares(partner_trade)
     for code in reporters:
-        top = top_partners(partner_trade, code, year, n)
+        top = _top(partner_trade, shares, code, year, n)
         cells: dict[int, str] = {}
         for row in top.itertuples():
             text = f"{row.name} ({100 * row.share:.1f}%)" if pd.notna(row.share) else row.name
