@@ -24,3 +24,12 @@ def test_sources_used_are_those_of_the_rows_given():
     assert {"producer", "title", "where read", "date read", "licence"} <= set(used.columns)
     with pytest.raises(data.DataError, match="not in the sources table"):
         citation.sources_used(pd.DataFrame({"source_id": ["nowhere"]}))
+
+
+def test_source_ids_are_the_distinct_ids_of_every_frame_column_given():
+    from tradeviz.data.ids import source_ids
+
+    rows = pd.DataFrame({"source_id": ["a", "a", None, "b"], "value": [1, 2, 3, 4]})
+    joined = pd.DataFrame({"source_ids": ["b; c", " c ;d;", pd.NA, "c; b"]})
+    assert source_ids([rows, joined, "not a frame", None, pd.DataFrame({"x": [1]})]) == ["a", "b", "c", "d"]
+    assert source_ids([pd.DataFrame({"source_id": pd.Series([], dtype="str")})]) == []

@@ -14,6 +14,6 @@ def source_ids(inputs: Iterable[object]) -> list[str]:
         if isinstance(frame, pd.DataFrame):
             for col in ("source_id", "source_ids"):
                 if col in frame.columns:
-                    for value in frame[col].dropna().astype(str):
-                        ids.update(part.strip() for part in value.split(";") if part.strip())
+                    for value in pd.unique(frame[col].dropna().to_numpy()):  # a table repeats few distinct ids
+                        ids.update(part.strip() for part in str(value).split(";") if part.strip())
     return sorted(ids)
