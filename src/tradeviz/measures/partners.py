@@ -209,8 +209,8 @@ def partner_share(partner_trade: pd.DataFrame, reporter: str, partner: str, flow
     """
     _check_flow(flow)
     code = _has_rows(partner_trade, reporter)
-    shares = _reporter_rows(_all_shares(partner_trade, flow), code)
-    return _one_partner(shares, _reporter_rows(world_totals(partner_trade), code), code, partner, flow)
+    rows = partner_trade.loc[partner_trade["reporter"].eq(code)]  # a profile asks for two reporters, not all six
+    return _one_partner(_all_shares(rows, flow), world_totals(rows), code, partner, flow)
 
 
 def _one_partner(shares: pd.DataFrame, years: pd.DataFrame, code: str, partner: str, flow: str) -> pd.DataFrame:
