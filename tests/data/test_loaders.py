@@ -123,3 +123,27 @@ def test_every_curated_table_has_a_loader() -> None:
     names = [res["name"] for res in json.loads(paths.datapackage_path().read_text(encoding="utf-8"))["resources"]]
     missing = [n for n in names if not callable(getattr(data, f"load_{n}", None))]
     assert not missing, f"add a loader to tradeviz/data/loaders.py for: {missing}"
+
+
+def test_the_package_imports_its_loaders_and_pandas_at_first_use_only():
+    """The render process reads the data version before it knows whether anything needs a table."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tradeviz.data import version\n"
+        "assert 'pandas' not in sys.modules and 'tradeviz.data.loaders' not in sys.modules\n"
+        "from tradeviz import data\n"
+        "assert 'load_trade' in dir(data) and data.load_trade is data.loaders.load_trade\n"
+        "assert 'pandas' in sys.modules\n"
+        "for name in ('no_such_loader', '_parse'):\n"
+        "    try:\n"
+        "        getattr(data, name)\n"
+        "    except AttributeError as exc:\n"
+        "        assert f\"no attribute '{name}'\" in str(exc)\n"
+        "    else:\n"
+        "        raise AssertionError(name)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

@@ -188,16 +188,21 @@ def render_reports(
     check_output_names(selected, out)
     check_kernel()
     data_root = paths.data_dir()
-    manifest.clear_caches()
-    inputs = {r.name: manifest.inputs(r.source, r.parameters, _entry(r), data_root, _scope(r)) for r in selected}
-    skipped = [] if force else [r.name for r in selected if _unchanged(r, out, inputs[r.name])]
-    todo = [r for r in selected if r.name not in skipped]
-    pool = engine.Engine(min(jobs, len(todo))) if todo else None
+    # The template imports and warms up while the checks below run (it runs no report code): no worker and no
+    # kernel starts before they pass, and a failed check ends it.  Forced, every selected report runs, so it
+    # starts before the inputs are hashed; otherwise once the manifest says something is to run.
+    pool = engine.Engine(min(jobs, len(selected))) if force and selected else None
     try:
         if pool is not None:
-            # The template imports and warms up while the checks below run (it runs no report code): no worker
-            # and no kernel starts before they pass, and a failed check ends it.
             pool.start_template()
+        manifest.clear_caches()
+        inputs = {r.name: manifest.inputs(r.source, r.parameters, _entry(r), data_root, _scope(r)) for r in selected}
+        skipped = [] if force else [r.name for r in selected if _unchanged(r, out, inputs[r.name])]
+        todo = [r for r in selected if r.name not in skipped]
+        if pool is None and todo:
+            pool = engine.Engine(min(jobs, len(todo)))
+            pool.start_template()
+        if pool is not None:
             # A skipped report's tables, parameters and checks are those of the render that wrote it, which
             # passed these checks: with nothing to execute, they would only repeat that answer.
             from tradeviz import data
