@@ -82,7 +82,7 @@ def test_one_shot_computes_every_call_and_keeps_nothing() -> None:
 
 def test_memoised_measures_equal_the_computed_ones() -> None:
     from tradeviz import data
-    from tradeviz.measures import annual, customs, imts, overlap, panels, published
+    from tradeviz.measures import annual, customs, imts, overlap, panels, partners, published
 
     trade = data.load_trade()
     cases: list[tuple[Any, tuple[Any, ...]]] = [
@@ -98,7 +98,37 @@ def test_memoised_measures_equal_the_computed_ones() -> None:
             (data.load_imts_exports(), data.load_published_series(), data.load_stat_gov_kz()),
         ),
         (imts.imts_mirror, (data.load_imts_exports(), data.load_published_series())),
+        (partners.partner_totals, (data.load_partner_trade(),)),
+        (partners.world_totals, (data.load_partner_trade(),)),
+        (partners._all_shares, (data.load_partner_trade(), "imports")),
+        (partners.china_and_russia, (data.load_partner_trade(),)),
+        (partners.five_in_china, (data.load_partner_trade(),)),
     ]
     for func, args in cases:
         func(*args)
         pd.testing.assert_frame_equal(func(*args), func.__wrapped__(*args), check_exact=True)
+
+
+def test_memo_entries_travel_pickled_to_a_process_of_the_same_code() -> None:
+    """The template's warm-up helper computes results in a fork and hands them over: keys are content hashes."""
+    import pickle
+
+    from tradeviz import data
+    from tradeviz.measures import common, panels
+
+    trade = data.load_trade()
+    panels.partner_totals.cache_clear()  # type: ignore[attr-defined]
+    panels.total_trade.cache_clear()  # type: ignore[attr-defined]
+    before = common.memo_keys()
+    computed = panels.partner_totals(trade, "china", include_group=False)
+    entries = pickle.loads(pickle.dumps(common.memo_entries(before)))
+    assert {name.rsplit(".", 1)[1] for name, _, _ in entries} >= {"partner_totals", "total_trade"}
+    assert common.memo_entries(common.memo_keys()) == []  # nothing new since
+    panels.partner_totals.cache_clear()  # type: ignore[attr-defined]
+    panels.total_trade.cache_clear()  # type: ignore[attr-defined]
+    assert common.add_memo_entries(entries) == len(entries)
+    assert common.add_memo_entries(entries) == 0  # held already
+    assert common.add_memo_entries([("no.such.measure", ("k",), computed), ("x", ("k",), "not a frame")]) == 0
+    held = common.memo_keys()
+    pd.testing.assert_frame_equal(panels.partner_totals(trade, "china", include_group=False), computed)
+    assert common.memo_keys() == held  # answered from the entries, nothing computed

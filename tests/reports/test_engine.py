@@ -504,3 +504,38 @@ def test_a_kernel_whose_template_is_already_gone_exits():
     subprocess.run([sys.executable, "-c", code, str(marker)], check=True)
     time.sleep(1.0)
     assert not marker.exists()
+
+
+WARM_UP_CHECK = """
+import pickle, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # as in the template: the helper is reaped by the system
+from tradeviz import countries, data
+from tradeviz.measures import annual, common
+from tradeviz.reports import engine
+import pandas as pd
+
+engine._warm_up()
+series = common._MEMO_CACHES["tradeviz.measures.annual.annual_series"]
+assert len(series) == 1 + len(countries.FIVE), len(series)  # computed by the helper, handed over
+held = common.memo_keys()
+args = (data.load_comtrade(), data.load_trade(), data.load_published_series(), "TJK")
+pd.testing.assert_frame_equal(annual.annual_series(*args, sides=("china",)),
+                              annual.annual_series.__wrapped__(*args, sides=("china",)), check_exact=True)
+assert common.memo_keys() == held and engine.thread_count() == 1
+# a helper whose work fails hands over nothing, and one that dies sends nothing: the warm-up goes on
+assert pickle.loads(engine._read_until_closed(engine._fork_helper(lambda: 1 / 0), 30)) == []
+assert engine._read_until_closed(engine._fork_helper(lambda: engine.os._exit(3)), 30) == b""
+read, write = engine.os.pipe()
+try:
+    engine._read_until_closed(read, 0.2)
+except TimeoutError as exc:
+    assert "sent nothing for 0 s" in str(exc)
+else:
+    raise AssertionError("no timeout")
+print("ok")
+"""
+
+
+def test_the_warm_up_helper_hands_the_template_its_memoised_results():
+    done = subprocess.run([sys.executable, "-c", WARM_UP_CHECK], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-3000:]

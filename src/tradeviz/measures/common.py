@@ -292,6 +292,47 @@ def _fingerprint(value: object) -> Hashable | None:
     return None
 
 
+_MEMO_CACHES: dict[str, OrderedDict[Hashable, pd.DataFrame]] = {}
+"""Every memoised measure's cache, by the measure's qualified name."""
+
+
+def memo_keys() -> dict[str, set[Hashable]]:
+    """The keys every memoised measure holds now (so that :func:`memo_entries` can leave them out)."""
+    return {name: set(cache) for name, cache in _MEMO_CACHES.items()}
+
+
+def memo_entries(since: dict[str, set[Hashable]] | None = None) -> list[tuple[str, Hashable, pd.DataFrame]]:
+    """The results the memoised measures hold (but those whose keys are in ``since``): (measure, key, frame).
+
+    Keys and frames pickle, so a process can compute results for another one running the same code
+    (:func:`add_memo_entries`); the keys are content hashes of the tables, never object identities.
+    """
+    since = since or {}
+    return [
+        (name, key, frame)
+        for name, cache in _MEMO_CACHES.items()
+        for key, frame in cache.items()
+        if key not in since.get(name, ())
+    ]
+
+
+def add_memo_entries(entries: Iterable[tuple[str, Hashable, pd.DataFrame]]) -> int:
+    """Hold results of :func:`memo_entries` from another process of the same code; return how many were new.
+
+    An entry for a measure this process does not have, or a key it already holds, is left out.
+    """
+    added = 0
+    for name, key, frame in entries:
+        cache = _MEMO_CACHES.get(name)
+        if cache is None or key in cache or not isinstance(frame, pd.DataFrame):
+            continue
+        cache[key] = frame
+        added += 1
+        while len(cache) > MEMO_SIZE:
+            cache.popitem(last=False)
+    return added
+
+
 def memoised(func: Callable[_P, pd.DataFrame]) -> Callable[_P, pd.DataFrame]:
     """Compute a pure measure once per distinct input (tables compared by content), return a copy each time.
 
@@ -301,6 +342,7 @@ def memoised(func: Callable[_P, pd.DataFrame]) -> Callable[_P, pd.DataFrame]:
     for a later call.  A call that raises is not cached, nor one with an argument that has no content key.
     """
     cache: OrderedDict[Hashable, pd.DataFrame] = OrderedDict()
+    _MEMO_CACHES[f"{func.__module__}.{func.__qualname__}"] = cache
     signature = inspect.signature(func)
 
     @functools.wraps(func)

@@ -23,6 +23,7 @@ import contextlib
 import ctypes
 import json
 import os
+import pickle
 import shutil
 import signal
 import socket
@@ -202,10 +203,88 @@ def _warm_up() -> None:
       with a cached object, no other report sees it.
     * Matplotlib's font lookup and style machinery: one figure drawn off-screen (no pyplot state is touched).
 
-    Anything that goes wrong here is left for the report to meet (and report) itself.
+    The template is alone on the critical path here (the checks and the workers are done sooner), so a forked
+    helper computes half of the memoised results on the other core and hands them over, pickled, keyed by the
+    content of their tables (:func:`tradeviz.measures.common.memo_entries`).  Anything that goes wrong here is
+    left for the report to meet (and report) itself.
     """
-    import io
+    helper = _fork_helper(_warm_up_series)
+    _warm_up_tables_and_overlaps()
+    _warm_up_map_and_figure()
+    with contextlib.suppress(Exception):
+        from tradeviz.measures import common
 
+        common.add_memo_entries(pickle.loads(_read_until_closed(helper, HELPER_TIMEOUT)))  # our own fork's bytes
+
+
+HELPER_TIMEOUT = 60.0
+"""Seconds the template waits for its warm-up helper; past them it goes on without the helper's results."""
+
+
+def _read_until_closed(fd: int, timeout: float) -> bytes:
+    """Everything written to ``fd`` until its writer closes it, or what came before ``timeout`` seconds."""
+    import select
+
+    deadline, chunks = time.monotonic() + timeout, list[bytes]()
+    with os.fdopen(fd, "rb", buffering=0) as pipe:
+        while (left := deadline - time.monotonic()) > 0 and select.select([pipe], [], [], left)[0]:
+            if not (chunk := pipe.read(1 << 20)):
+                return b"".join(chunks)
+            chunks.append(chunk)
+    raise TimeoutError(f"the warm-up helper sent nothing for {timeout:.0f} s")
+
+
+def _fork_helper(work: Callable[[], None]) -> int:
+    """Run ``work`` in a forked child; return the read end of a pipe carrying the memoised results it added
+    (pickled: :func:`tradeviz.measures.common.memo_entries`).  If there is no fork, ``work`` runs here."""
+    read, write = os.pipe()
+    me = os.getpid()  # before the fork (see _kernel_main)
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(write)
+        with contextlib.suppress(Exception):
+            work()
+        return read  # closed at once: nothing to add
+    if pid != 0:
+        os.close(write)
+        return read
+    code = 1
+    try:
+        os.close(read)
+        die_with_parent(me)
+        from tradeviz.measures import common
+
+        before = common.memo_keys()
+        with contextlib.suppress(Exception):
+            work()
+        payload = pickle.dumps(common.memo_entries(before), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(payload)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _warm_up_series() -> None:
+    """The helper's half: the totals and shares of the five, the UN Comtrade overlaps, every annual series."""
+    from tradeviz import countries, data
+    from tradeviz.measures import annual, overlap, panels
+
+    trade = data.load_trade()
+    for side in ("china", "partner"):
+        panels.partner_totals(trade, side)  # and so total_trade of each of the five and of CA5 on that side
+    panels.concentration(trade)  # and so partner_shares
+    comtrade, table, series = data.load_comtrade(), data.load_published(), data.load_published_series()
+    overlap.comtrade_dots_overlap(comtrade, trade)  # and so the long layouts of both series
+    overlap.comtrade_published_overlap(comtrade, table)
+    annual.annual_series(comtrade, trade, series, sides=("china",))  # the overview's lines
+    for code in countries.FIVE:  # each profile's first chart
+        annual.annual_series(comtrade, trade, series, code, sides=("china",))
+
+
+def _warm_up_tables_and_overlaps() -> None:
+    """The template's half: every curated table, and the published, GACC 2024 and IMTS 2025 overlaps."""
     with contextlib.suppress(Exception):
         from tradeviz import data, paths
 
@@ -213,30 +292,24 @@ def _warm_up() -> None:
         for res in package["resources"]:
             data.load_table(res["name"])
     with contextlib.suppress(Exception):
-        from tradeviz.measures import panels, published
+        from tradeviz import data
+        from tradeviz.measures import published
 
-        trade = data.load_trade()
-        for side in ("china", "partner"):
-            panels.partner_totals(trade, side)  # and so total_trade of each of the five and of CA5 on that side
-        panels.concentration(trade)  # and so partner_shares
-        published.overlap_table(trade, data.load_published())
+        published.overlap_table(data.load_trade(), data.load_published())
     with contextlib.suppress(Exception):
-        from tradeviz import countries
-        from tradeviz.measures import annual, overlap
-
-        comtrade, table, series = data.load_comtrade(), data.load_published(), data.load_published_series()
-        overlap.comtrade_dots_overlap(comtrade, trade)  # and so the long layouts of both series
-        overlap.comtrade_published_overlap(comtrade, table)
-        annual.annual_series(comtrade, trade, series, sides=("china",))  # the overview's lines
-        for code in countries.FIVE:  # each profile's first chart
-            annual.annual_series(comtrade, trade, series, code, sides=("china",))
-    with contextlib.suppress(Exception):
+        from tradeviz import data
         from tradeviz.measures import customs, imts
 
-        customs.gacc_published_overlap(data.load_gacc_monthly(), table)  # each profile's 2024 and 2025 sections
-        exports_2025 = data.load_imts_exports()
+        series = data.load_published_series()
+        customs.gacc_published_overlap(data.load_gacc_monthly(), data.load_published())  # the 2024 sections
+        exports_2025 = data.load_imts_exports()  # and the 2025 sections
         imts.imts_published_overlap(exports_2025, series, data.load_stat_gov_kz())
         imts.imts_mirror(exports_2025, series)
+
+
+def _warm_up_map_and_figure() -> None:
+    import io
+
     with contextlib.suppress(Exception):
         from tradeviz.charts import map as region_map
 
