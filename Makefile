@@ -48,6 +48,7 @@ bench: venv  ## benchmark scripts (print ratios against baselines measured in th
 	$(BIN)/python benchmarks/bench_render.py
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_costs.py
+	$(BIN)/python benchmarks/bench_figures.py
 
 clean:
 	rm -rf $(VENV)
