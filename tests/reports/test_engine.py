@@ -511,10 +511,10 @@ import pickle, signal, sys
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # as in the template: the helper is reaped by the system
 from tradeviz import countries, data
 from tradeviz.measures import annual, common
-from tradeviz.reports import engine
+from tradeviz.reports import engine, warmup
 import pandas as pd
 
-engine._warm_up()
+warmup.warm_up()
 series = common._MEMO_CACHES["tradeviz.measures.annual.annual_series"]
 assert len(series) == 1 + len(countries.FIVE), len(series)  # computed by the helper, handed over
 held = common.memo_keys()
@@ -523,11 +523,11 @@ pd.testing.assert_frame_equal(annual.annual_series(*args, sides=("china",)),
                               annual.annual_series.__wrapped__(*args, sides=("china",)), check_exact=True)
 assert common.memo_keys() == held and engine.thread_count() == 1
 # a helper whose work fails hands over nothing, and one that dies sends nothing: the warm-up goes on
-assert pickle.loads(engine._read_until_closed(engine._fork_helper(lambda: 1 / 0), 30)) == []
-assert engine._read_until_closed(engine._fork_helper(lambda: engine.os._exit(3)), 30) == b""
-read, write = engine.os.pipe()
+assert pickle.loads(warmup.read_until_closed(warmup.fork_helper(lambda: 1 / 0), 30)) == []
+assert warmup.read_until_closed(warmup.fork_helper(lambda: warmup.os._exit(3)), 30) == b""
+read, write = warmup.os.pipe()
 try:
-    engine._read_until_closed(read, 0.2)
+    warmup.read_until_closed(read, 0.2)
 except TimeoutError as exc:
     assert "sent nothing for 0 s" in str(exc)
 else:

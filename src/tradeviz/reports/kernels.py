@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from typing import Any, cast
@@ -16,6 +18,21 @@ from typing import Any, cast
 from jupyter_client.provisioning import LocalProvisioner
 
 from tradeviz.reports import jupyter_private
+
+# --- parent-death signal -------------------------------------------------------------------
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """On Linux, get SIGKILL when the parent dies; exit at once if it already has (``prctl`` races the parent)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
 
 # --- kernels: a jupyter_client provisioner that asks the template -------------------------
 
