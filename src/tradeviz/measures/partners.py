@@ -238,7 +238,10 @@ def top_partners(
     raises ``UnknownCountryError``/``ValueError`` naming the valid choices.
     """
     _check_flow(flow)
-    return _top(partner_trade, partner_shares(partner_trade, None, flow), reporter, year, n)
+    code = _reporter(reporter)
+    _check_year(partner_trade, code, year)
+    rows = partner_trade.loc[partner_trade["reporter"].eq(code)]  # one reporter: its rows, not all six (the CLI)
+    return _top(partner_trade, _all_shares(rows, flow), code, year, n)
 
 
 def _top(partner_trade: pd.DataFrame, shares: pd.DataFrame, reporter: str, year: int, n: int) -> pd.DataFrame:
