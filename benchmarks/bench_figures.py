@@ -22,11 +22,11 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import nbformat
+from bench_render import run_papermill  # this folder: run as a script
 
 from tradeviz import paths
 from tradeviz.reports.config import load_config
@@ -84,20 +84,7 @@ def instrumented(source: Path) -> nbformat.NotebookNode:
 
 
 def run_one(report, manager) -> dict[str, float]:
-    import papermill
-
-    with tempfile.TemporaryDirectory() as scratch:
-        nb = papermill.execute_notebook(
-            instrumented(report.source),
-            Path(scratch) / "x.ipynb",
-            parameters=report.parameters,
-            kernel_name="python3",
-            kernel_manager_class=manager,
-            progress_bar=False,
-            request_save_on_cell_execute=False,
-            shutdown_kernel="immediate",
-            cwd=report.source.parent,
-        )
+    nb = run_papermill(report, instrumented(report.source), manager)
     code = [c for c in nb.cells if c.cell_type == "code"]
     text = "".join(o.get("text", "") for o in code[-1].outputs)
     found = json.loads(text.split(MARK, 1)[1])

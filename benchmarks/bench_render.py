@@ -202,14 +202,30 @@ def report_ratios(label: str, times: dict[str, list[float]], goal: float) -> lis
     return rows
 
 
+def run_papermill(report: Report, notebook: Path | nbformat.NotebookNode, manager: type) -> nbformat.NotebookNode:
+    """``notebook`` (the report's source, or a copy of it) run by papermill with the report's parameters, as
+    ``tradeviz render`` runs it, in a kernel of ``manager``; the executed notebook keeps papermill's timings."""
+    import papermill
+
+    with tempfile.TemporaryDirectory() as scratch:
+        return papermill.execute_notebook(
+            notebook,
+            Path(scratch) / "x.ipynb",
+            parameters=report.parameters,
+            kernel_name="python3",
+            kernel_manager_class=manager,
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            shutdown_kernel="immediate",
+            cwd=report.source.parent,
+        )
+
+
 def breakdown(config_path: Path, jobs: int, runs: int = 1, top: int = 5, forked_only: bool = False) -> None:
     """Median seconds per report of each phase, kernel started per report vs forked from the template; then, per
     notebook, its ``top`` slowest cells across every run of both modes (papermill's own per-cell durations, read
     from its output before tradeviz normalises them away)."""
     import os
-    import tempfile as tf
-
-    import papermill
 
     from tradeviz.reports import engine, execute, kernels
 
@@ -230,20 +246,9 @@ def breakdown(config_path: Path, jobs: int, runs: int = 1, top: int = 5, forked_
     first_lines: dict[tuple[str, int], str] = {}
 
     def one(report, manager) -> tuple[float, float, float, float]:
-        with tf.TemporaryDirectory() as scratch:
-            start = time.perf_counter()
-            nb = papermill.execute_notebook(
-                report.source,
-                Path(scratch) / "x.ipynb",
-                parameters=report.parameters,
-                kernel_name="python3",
-                kernel_manager_class=manager,
-                progress_bar=False,
-                request_save_on_cell_execute=False,
-                shutdown_kernel="immediate",
-                cwd=report.source.parent,
-            )
-            executed = time.perf_counter() - start
+        start = time.perf_counter()
+        nb = run_papermill(report, report.source, manager)
+        executed = time.perf_counter() - start
         code = [c for c in nb.cells if c.cell_type == "code"]
         durations = [c.metadata.papermill.get("duration") or 0.0 for c in code]
         for i, (cell, seconds) in enumerate(zip(code, durations, strict=True)):
