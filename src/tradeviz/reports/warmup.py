@@ -98,27 +98,24 @@ def fork_helper(work: Callable[[], None]) -> int:
 
 
 def _warm_up_series() -> None:
-    """The helper's half: the totals and shares of the five, each partner's annual series, China's place in
-    each partner's own reports and the partner's in China's."""
+    """The helper's half: the totals and shares of the five, the UN Comtrade overlaps, every annual series."""
     from tradeviz import countries, data
-    from tradeviz.measures import annual, panels, partners
+    from tradeviz.measures import annual, overlap, panels
 
     trade = data.load_trade()
     for side in ("china", "partner"):
         panels.partner_totals(trade, side)  # and so total_trade of each of the five and of CA5 on that side
     panels.concentration(trade)  # and so partner_shares
-    comtrade, series = data.load_comtrade(), data.load_published_series()
+    comtrade, table, series = data.load_comtrade(), data.load_published(), data.load_published_series()
+    overlap.comtrade_dots_overlap(comtrade, trade)  # and so the long layouts of both series
+    overlap.comtrade_published_overlap(comtrade, table)
+    annual.annual_series(comtrade, trade, series, sides=("china",))  # the overview's lines
     for code in countries.FIVE:  # each profile's first chart
         annual.annual_series(comtrade, trade, series, code, sides=("china",))
-    partner_trade = data.load_partner_trade()
-    for code in countries.FIVE:  # each profile's shares: the shares of every partner of both reporters
-        partners.partner_share(partner_trade, code, countries.CHINA)
-        partners.partner_share(partner_trade, countries.CHINA, code)
 
 
 def _warm_up_tables_and_overlaps() -> None:
-    """The template's half: every curated table, the published, UN Comtrade, GACC 2024 and IMTS 2025 overlaps,
-    and the overview's annual series."""
+    """The template's half: every curated table, and the published, GACC 2024 and IMTS 2025 overlaps."""
     with contextlib.suppress(Exception):
         from tradeviz import data, paths
 
@@ -127,18 +124,9 @@ def _warm_up_tables_and_overlaps() -> None:
             data.load_table(res["name"])
     with contextlib.suppress(Exception):
         from tradeviz import data
-        from tradeviz.measures import overlap, published
+        from tradeviz.measures import published
 
-        trade, comtrade, table = data.load_trade(), data.load_comtrade(), data.load_published()
-        published.overlap_table(trade, table)
-        overlap.comtrade_dots_overlap(comtrade, trade)  # and so the long layouts of both series
-        overlap.comtrade_published_overlap(comtrade, table)
-    with contextlib.suppress(Exception):
-        from tradeviz import data
-        from tradeviz.measures import annual
-
-        trade, comtrade, series = data.load_trade(), data.load_comtrade(), data.load_published_series()
-        annual.annual_series(comtrade, trade, series, sides=("china",))  # the overview's lines
+        published.overlap_table(data.load_trade(), data.load_published())
     with contextlib.suppress(Exception):
         from tradeviz import data
         from tradeviz.measures import customs, imts
