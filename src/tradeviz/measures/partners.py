@@ -129,14 +129,6 @@ def partner_shares(partner_trade: pd.DataFrame, reporter: str | None = None, flo
     return _reporter_rows(_all_shares(partner_trade, flow), _has_rows(partner_trade, reporter))
 
 
-@common.memoised
-def _all_shares(partner_trade: pd.DataFrame, flow: str) -> pd.DataFrame:
-    """:func:`partner_shares` of every reporter at once.  Shares, ranks and world values are computed within
-    (year, reporter) groups and the rows sorted by reporter first, so a reporter's rows are exactly those of
-    the same call on its rows alone; the partner pages ask for several reporters of one table."""
-    return _shares_and_world(partner_trade, flow)[0]
-
-
 def _has_rows(partner_trade: pd.DataFrame, reporter: str) -> str:
     code = _reporter(reporter)
     if not partner_trade["reporter"].eq(code).any():
@@ -148,8 +140,11 @@ def _reporter_rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
     return frame.loc[frame["reporter"].eq(code)].reset_index(drop=True)
 
 
-def _shares_and_world(rows: pd.DataFrame, flow: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`partner_shares` and the :func:`world_totals` of the same rows, from one :func:`partner_totals`."""
+@common.memoised
+def _all_shares(rows: pd.DataFrame, flow: str) -> pd.DataFrame:
+    """:func:`partner_shares` of every reporter of ``rows`` at once.  Shares, ranks and world values are computed
+    within (year, reporter) groups and the rows sorted by reporter first, so a reporter's rows are exactly those
+    of the same call on its rows alone; the partner pages ask for several reporters of one table."""
     _check_flow(flow)
     if rows.empty:
         raise ValueError("no partner_trade rows")
@@ -199,7 +194,7 @@ def _shares_and_world(rows: pd.DataFrame, flow: str) -> tuple[pd.DataFrame, pd.D
         "source_ids",
     ]
     shares = out[columns].sort_values(["reporter", "year", "rank", "partner"], na_position="last")
-    return shares.reset_index(drop=True), years
+    return shares.reset_index(drop=True)
 
 
 def partner_share(partner_trade: pd.DataFrame, reporter: str, partner: str, flow: str = "total") -> pd.DataFrame:
@@ -209,7 +204,7 @@ def partner_share(partner_trade: pd.DataFrame, reporter: str, partner: str, flow
     """
     _check_flow(flow)
     code = _has_rows(partner_trade, reporter)
-    rows = partner_trade.loc[partner_trade["reporter"].eq(code)]  # a profile asks for two reporters, not all six
+    rows = _reporter_rows(partner_trade, code)  # a profile asks for two reporters, not all six
     return _one_partner(_all_shares(rows, flow), world_totals(rows), code, partner, flow)
 
 
@@ -238,16 +233,19 @@ def top_partners(
     raises ``UnknownCountryError``/``ValueError`` naming the valid choices.
     """
     _check_flow(flow)
-    code = _reporter(reporter)
-    _check_year(partner_trade, code, year)
-    rows = partner_trade.loc[partner_trade["reporter"].eq(code)]  # one reporter: its rows, not all six (the CLI)
-    return _top(partner_trade, _all_shares(rows, flow), code, year, n)
+    code = _checked_year(partner_trade, reporter, year)
+    rows = _reporter_rows(partner_trade, code)  # one reporter: its rows, not all six (the CLI)
+    return _top(_all_shares(rows, flow), code, year, n)
 
 
-def _top(partner_trade: pd.DataFrame, shares: pd.DataFrame, reporter: str, year: int, n: int) -> pd.DataFrame:
-    """:func:`top_partners` from the :func:`partner_shares` of every reporter (one lookup for several)."""
+def _checked_year(partner_trade: pd.DataFrame, reporter: str, year: int) -> str:
     code = _reporter(reporter)
     _check_year(partner_trade, code, year)
+    return code
+
+
+def _top(shares: pd.DataFrame, code: str, year: int, n: int) -> pd.DataFrame:
+    """:func:`top_partners` of reporter ``code`` (checked) from shares holding its rows (and maybe others')."""
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"n must be a whole number of partners, at least 1, not {n!r}")
     shares = _reporter_rows(shares, code)
@@ -513,7 +511,7 @@ def top_table(partner_trade: pd.DataFrame, year: int, n: int = 10, reporters: It
     columns: dict[str, dict[int, str]] = {}
     shares = partner_shares(partner_trade)
     for code in reporters:
-        top = _top(partner_trade, shares, code, year, n)
+        top = _top(shares, _checked_year(partner_trade, code, year), year, n)
         cells: dict[int, str] = {}
         for row in top.itertuples():
             text = f"{row.name} ({100 * row.share:.1f}%)" if pd.notna(row.share) else row.name

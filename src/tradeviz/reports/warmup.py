@@ -53,7 +53,7 @@ HELPER_TIMEOUT = 60.0
 
 
 def read_until_closed(fd: int, timeout: float) -> bytes:
-    """Everything written to ``fd`` until its writer closes it, or what came before ``timeout`` seconds."""
+    """Everything written to ``fd`` until its writer closes it; ``TimeoutError`` if that takes over ``timeout`` s."""
     import select
 
     deadline, chunks = time.monotonic() + timeout, list[bytes]()
