@@ -6,7 +6,8 @@ asserts under their numbers.  This script measures the unit costs on the real da
 be read as (figures x per figure) + (tables x per table) + (cells x per cell) + the fixed start:
 
 * **figure**: a house-style chart (``charts.trade_series`` of the five's DOTS totals) built and laid out
-  (constrained layout, frozen), then drawn to PNG as the inline backend does (``bbox_inches=None``); the floor
+  (constrained layout, frozen), then drawn to PNG as the inline backend does (``bbox_inches=None``, zlib level
+  ``charts.style.PNG_COMPRESS_LEVEL``); the PNG encoding alone, at that level and at Pillow's default 6; the floor
   notebook's figure (four points, no style) for comparison;
 * **table**: ``text.tables.show`` of the overlap table (formatters, escaping) rendered to HTML;
 * **cell**: an empty code cell, in a notebook of 1 and of 41 cells, in a kernel forked from the warm template
@@ -65,7 +66,21 @@ def figure_costs(repeat: int) -> list[tuple[str, float]]:
         fig.savefig(io.BytesIO(), format="png")
         plt.close(fig)
 
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    from tradeviz.charts.style import PNG_COMPRESS_LEVEL
+
     built = [charts.trade_series(totals, caption) for _ in range(repeat)]
+    drawn = charts.trade_series(totals, caption)
+    canvas = FigureCanvasAgg(drawn)
+    canvas.draw()
+    pixels = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+
+    def encode(level: int) -> Callable[[], object]:
+        return lambda: pixels.save(io.BytesIO(), format="png", compress_level=level)
+
+    pil_kwargs = {"compress_level": PNG_COMPRESS_LEVEL}
     return [
         (
             "figure: build + layout (trade_series, 6 lines, log axis)",
@@ -73,8 +88,13 @@ def figure_costs(repeat: int) -> list[tuple[str, float]]:
         ),
         (
             "figure: draw to PNG as the inline display does",
-            median_ms(lambda: print_figure(built.pop(), "png", bbox_inches=None), repeat),
+            median_ms(lambda: print_figure(built.pop(), "png", bbox_inches=None, pil_kwargs=pil_kwargs), repeat),
         ),
+        (
+            f"figure: PNG encoding alone, zlib level {PNG_COMPRESS_LEVEL} (ours)",
+            median_ms(encode(PNG_COMPRESS_LEVEL), repeat),
+        ),
+        ("figure: PNG encoding alone, zlib level 6 (Pillow's default)", median_ms(encode(6), repeat)),
         ("floor notebook's figure: build + PNG", median_ms(minimal, repeat)),
     ]
 

@@ -293,6 +293,20 @@ def test_a_figure_is_drawn_once_per_image(name, monkeypatch):
     assert len(draws) == 1
 
 
+def test_png_uses_the_house_zlib_level_and_keeps_every_pixel():
+    import io
+
+    from PIL import Image
+
+    fig = BUILDERS["trade_series"](CAP)
+    ours = charts.fig_to_png_bytes(fig)
+    default = io.BytesIO()
+    fig.savefig(default, format="png", metadata={"Software": None})  # Pillow's default level, 6
+    assert style.PNG_COMPRESS_LEVEL != 6 and ours != default.getvalue()
+    a, b = (Image.open(io.BytesIO(x)) for x in (ours, default.getvalue()))
+    assert (a.mode, a.size) == (b.mode, b.size) and np.array_equal(np.asarray(a), np.asarray(b))
+
+
 def test_save_figure_png_and_svg_deterministic(tmp_path):
     fig = BUILDERS["trade_series"](CAP)
     a = charts.save_figure(fig, tmp_path / "a.png")

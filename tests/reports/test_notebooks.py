@@ -59,6 +59,22 @@ def test_stored_outputs_are_clean_references(path):
     assert all(re.fullmatch(rf"{path.stem}-\d\d", c.id) for c in nb.cells), "stable, readable cell ids"
 
 
+INLINE_CONFIG = re.compile(r"^%config InlineBackend\.print_figure_kwargs = (\{.*\})  #", re.M)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_inline_images_are_drawn_once_at_the_house_zlib_level(path):
+    """The reports' images come from the inline backend: one draw (no tight-bbox pass), the level save_figure uses."""
+    import ast
+
+    from tradeviz.charts.style import PNG_COMPRESS_LEVEL
+
+    nb = nbformat.read(path, as_version=4)
+    found = [m.group(1) for c in nb.cells if c.cell_type == "code" for m in INLINE_CONFIG.finditer(c.source)]
+    assert len(found) == 1, "one %config line, in the import cell"
+    assert ast.literal_eval(found[0]) == {"bbox_inches": None, "pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}}
+
+
 def _nbval(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     command = [
         sys.executable,
