@@ -52,8 +52,11 @@ def figure_costs(repeat: int) -> list[tuple[str, float]]:
     matplotlib.use("agg")
     import matplotlib.pyplot as plt
     from IPython.core.pylabtools import print_figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
 
     from tradeviz import charts, data
+    from tradeviz.charts.style import PNG_COMPRESS_LEVEL
     from tradeviz.measures.panels import partner_totals
 
     totals = partner_totals(data.load_trade())
@@ -65,11 +68,6 @@ def figure_costs(repeat: int) -> list[tuple[str, float]]:
         ax.plot([1, 2, 3], [3, 1, 2])
         fig.savefig(io.BytesIO(), format="png")
         plt.close(fig)
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
-
-    from tradeviz.charts.style import PNG_COMPRESS_LEVEL
 
     built = [charts.trade_series(totals, caption) for _ in range(repeat)]
     drawn = charts.trade_series(totals, caption)

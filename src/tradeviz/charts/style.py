@@ -339,29 +339,26 @@ def footnote(fig: Figure) -> str:
 
 
 PNG_COMPRESS_LEVEL = 3
-"""zlib level of every PNG (saved files and the notebooks' inline images, whose ``%config`` line repeats it):
-on the reports' charts it encodes in 14 ms against level 6's 22 ms, in 5% fewer bytes (benchmarks/bench_costs.py)."""
+"""zlib level of every PNG (saved files and the notebooks' inline images, whose ``%config`` line repeats it): on
+the reports' charts about a third quicker to encode than Pillow's default 6, and smaller (benchmarks/bench_costs.py)."""
 
-_METADATA = {
-    "png": {"Software": None},
-    "svg": {"Date": None, "Creator": None},
-    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+_SAVE_OPTIONS: dict[str, dict[str, Any]] = {
+    "png": {"metadata": {"Software": None}, "pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}},
+    "svg": {"metadata": {"Date": None, "Creator": None}},
+    "pdf": {"metadata": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}},
 }
-
-
-def _save_kwargs(fmt: str) -> dict[str, Any]:
-    return {"pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}} if fmt == "png" else {}
+"""savefig options per format: no dates or software versions in the file, so equal figures save to equal bytes."""
 
 
 def save_figure(fig: Figure, path: str | PathLike[str], *, dpi: float | None = None) -> Path:
     """Save ``fig`` to ``path`` (.png, .svg or .pdf) deterministically; returns the path."""
     path = Path(path)
     fmt = path.suffix.lstrip(".").lower()
-    if fmt not in _METADATA:
+    if fmt not in _SAVE_OPTIONS:
         raise ValueError(f"save_figure: unsupported format {path.suffix!r}; use .png, .svg or .pdf")
     path.parent.mkdir(parents=True, exist_ok=True)
     with mstyle.context(paths.MPLSTYLE):
-        fig.savefig(path, format=fmt, dpi=dpi or "figure", metadata=_METADATA[fmt], **_save_kwargs(fmt))
+        fig.savefig(path, format=fmt, dpi=dpi or "figure", **_SAVE_OPTIONS[fmt])
     return path
 
 
@@ -372,7 +369,7 @@ def fig_to_png_bytes(fig: Figure, *, dpi: float | None = None) -> bytes:
     """PNG bytes of ``fig``, without the "Software" metadata: identical for identical figures."""
     buf = io.BytesIO()
     with mstyle.context(paths.MPLSTYLE):
-        fig.savefig(buf, format="png", dpi=dpi or "figure", metadata=_METADATA["png"], **_save_kwargs("png"))
+        fig.savefig(buf, format="png", dpi=dpi or "figure", **_SAVE_OPTIONS["png"])
     return buf.getvalue()
 
 
